@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+
+namespace Herald.Generator.Compilation;
+
+/// <summary>
+/// The schema dialect's vocabulary. Every keyword here has an entry in docs/schema-dialect.md; anything
+/// else is HER002, never silently ignored.
+/// </summary>
+internal static class Keywords
+{
+    public static readonly HashSet<string> Annotations = new()
+    {
+        "$schema", "$id", "$comment", "title", "description", "examples", "deprecated",
+    };
+
+    public static readonly HashSet<string> Validation = new()
+    {
+        "type", "properties", "required", "enum", "const", "default", "format",
+        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern",
+        "items", "minItems", "maxItems", "additionalProperties", "$defs", "$ref",
+    };
+
+    /// <summary>Extensions allowed on any schema object.</summary>
+    public static readonly HashSet<string> Extensions = new()
+    {
+        "x-aliases", "x-redact", "x-csharp-name",
+    };
+
+    /// <summary>Extensions allowed only at the root of an event schema.</summary>
+    public static readonly HashSet<string> RootExtensions = new()
+    {
+        "x-event", "x-version", "x-priority", "x-source", "x-struct",
+    };
+
+    /// <summary>Keywords that may sit next to <c>$ref</c> (they annotate the property, not the type).</summary>
+    public static readonly HashSet<string> RefSiblings = new()
+    {
+        "$ref", "$comment", "title", "description", "examples", "deprecated", "x-aliases", "x-redact", "x-csharp-name",
+    };
+
+    public static readonly HashSet<string> Priorities = new() { "low", "medium", "high", "critical" };
+
+    public static readonly HashSet<string> Formats = new() { "date-time", "uuid", "int32", "int64", "float", "double" };
+}

@@ -1,0 +1,279 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Herald.Generator.Json;
+using Herald.Generator.Model;
+
+namespace Herald.Generator.Compilation;
+
+/// <summary>The output of compiling a set of schema files: what to generate and what is wrong.</summary>
+internal sealed record CompileResult(
+    EquatableArray<GenerationUnit> Units,
+    RegistryModel Registry,
+    EquatableArray<SchemaDiagnostic> Diagnostics);
+
+/// <summary>
+/// Turns parsed schema documents into generation units. Shared by the generator (which emits the units
+/// and ignores diagnostics), the schema analyzer (which reports diagnostics) and the CLI's <c>check</c>.
+/// A file with any error produces no unit, and neither does a file that depends on it.
+/// This part holds the orchestration and <c>$ref</c> resolution; SchemaCompiler.Types.cs maps schemas to types.
+/// </summary>
+internal sealed partial class SchemaCompiler
+{
+    private readonly string _namespace;
+    private readonly Dictionary<string, SchemaDocument> _documentsByPath = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FileContext> _contexts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TypeRef?> _resolvedDefs = new(StringComparer.Ordinal);
+    private readonly List<SchemaDiagnostic> _diagnostics = new();
+
+    private SchemaCompiler(string @namespace) => _namespace = @namespace;
+
+    public static CompileResult Compile(IEnumerable<SchemaDocument> documents, string @namespace)
+    {
+        var compiler = new SchemaCompiler(@namespace);
+        return compiler.Run(documents.OrderBy(d => PathUtil.Normalize(d.Path), StringComparer.Ordinal).ToList());
+    }
+
+    private CompileResult Run(List<SchemaDocument> documents)
+    {
+        foreach (SchemaDocument doc in documents) _documentsByPath[PathUtil.Normalize(doc.Path)] = doc;
+
+        foreach (SchemaDocument doc in documents)
+        {
+            FileContext ctx = ContextFor(doc);
+            if (doc.Root is null)
+            {
+                Report(ctx, DiagnosticIds.InvalidJson, doc.ParseErrorSpan, doc.ParseError ?? "invalid JSON");
+                continue;
+            }
+            if (doc.IsEvent) CompileEvent(ctx);
+            else CompileDefsFile(ctx);
+        }
+
+        ReportDuplicateEventTypes();
+        ReportDuplicateTypeNames();
+        PropagateFailures();
+
+        var units = ImmutableArray.CreateBuilder<GenerationUnit>();
+        var registry = ImmutableArray.CreateBuilder<RegistryEntry>();
+        foreach (FileContext ctx in _contexts.Values.OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
+        {
+            if (ctx.Failed || (ctx.Objects.Count == 0 && ctx.Enums.Count == 0)) continue;
+            units.Add(new GenerationUnit
+            {
+                HintName = (ctx.EventRoot?.Name ?? "Defs." + Naming.ToPascalCase(PathUtil.FileName(ctx.Document.Path).Replace(SchemaDocument.DefsSuffix, ""))) + ".g.cs",
+                Namespace = _namespace,
+                SourceFile = PathUtil.FileName(ctx.Document.Path),
+                Objects = ctx.Objects.ToEquatableArray(),
+                Enums = ctx.Enums.ToEquatableArray(),
+            });
+            if (ctx.EventRoot is { Event: { } info } root)
+            {
+                registry.Add(new RegistryEntry(
+                    root.Name,
+                    info,
+                    root.Properties.Select(p => p.JsonName).ToEquatableArray(),
+                    root.Properties.Where(p => p.Redact).Select(p => p.JsonName).ToEquatableArray()));
+            }
+        }
+
+        return new CompileResult(
+            units.ToImmutable().ToEquatableArrayFast(),
+            new RegistryModel(_namespace, registry.ToImmutable().ToEquatableArrayFast()),
+            _diagnostics.ToEquatableArray());
+    }
+
+    private FileContext ContextFor(SchemaDocument doc)
+    {
+        string key = PathUtil.Normalize(doc.Path);
+        if (!_contexts.TryGetValue(key, out FileContext? ctx))
+        {
+            ctx = new FileContext(doc, key);
+            _contexts[key] = ctx;
+        }
+        return ctx;
+    }
+
+    private void CompileDefsFile(FileContext ctx)
+    {
+        if (ctx.Document.Root is not JsonObject root)
+        {
+            Report(ctx, DiagnosticIds.InvalidKeywordValue, ctx.Document.Root!.Span, "a .defs.json file must be a JSON object holding \"$defs\"", "#");
+            return;
+        }
+        foreach (JsonMember member in root.Members)
+        {
+            if (member.Name is "$schema" or "$id" or "$comment" or "title" or "description" or "$defs") continue;
+            Report(ctx, DiagnosticIds.UnsupportedKeyword, member.NameSpan, member.Name, "#/" + member.Name, " (a .defs.json file holds only \"$defs\" and annotations)");
+        }
+        if (root.Find("$defs")?.Value is JsonObject defs)
+        {
+            foreach (JsonMember def in defs.Members) ResolveDef(ctx, ctx.NormalizedPath, def.Name, def.NameSpan);
+        }
+        else
+        {
+            Report(ctx, DiagnosticIds.InvalidKeywordValue, root.Span, "a .defs.json file needs a \"$defs\" object", "#");
+        }
+    }
+
+    /// <summary>
+    /// Resolves a <c>$ref</c>: <c>#/$defs/name</c>, <c>file.defs.json#/$defs/name</c> or <c>event.schema.json</c>
+    /// (another event's type), relative to the referring file.
+    /// </summary>
+    private TypeRef? ResolveRef(FileContext ctx, JsonString reference)
+    {
+        string value = reference.Value;
+        int hash = value.IndexOf('#');
+        string filePart = hash < 0 ? value : value.Substring(0, hash);
+        string fragment = hash < 0 ? "" : value.Substring(hash + 1);
+        string targetPath = filePart.Length == 0 ? ctx.NormalizedPath : PathUtil.Combine(PathUtil.Directory(ctx.NormalizedPath), filePart);
+
+        if (!_documentsByPath.TryGetValue(targetPath, out SchemaDocument? target))
+        {
+            Report(ctx, DiagnosticIds.UnresolvedRef, reference.Span, value, $"no schema file '{filePart}' is part of the compilation (add it as an AdditionalFile)");
+            return null;
+        }
+        if (targetPath != ctx.NormalizedPath) ctx.Dependencies.Add(targetPath);
+
+        if (fragment.Length == 0)
+        {
+            if (!target.IsEvent || target.Root is not JsonObject eventRoot)
+            {
+                Report(ctx, DiagnosticIds.UnresolvedRef, reference.Span, value, "a reference without '#/$defs/...' must name an event schema (.schema.json)");
+                return null;
+            }
+            var (_, typeName, isStruct) = ReadEventHeader(target, eventRoot);
+            return new TypeRef(ValueKind.Object, TypeName: typeName, IsValueType: isStruct);
+        }
+
+        const string DefsPrefix = "/$defs/";
+        if (!fragment.StartsWith(DefsPrefix, StringComparison.Ordinal) || fragment.IndexOf('/', DefsPrefix.Length) >= 0)
+        {
+            Report(ctx, DiagnosticIds.UnresolvedRef, reference.Span, value, "only '#/$defs/<name>' fragments are supported");
+            return null;
+        }
+        string defName = fragment.Substring(DefsPrefix.Length).Replace("~1", "/").Replace("~0", "~");
+        if (target.Root is not JsonObject targetRoot || targetRoot.Find("$defs")?.Value is not JsonObject targetDefs || targetDefs.Find(defName) is null)
+        {
+            Report(ctx, DiagnosticIds.UnresolvedRef, reference.Span, value, $"'{PathUtil.FileName(targetPath)}' has no $defs entry '{defName}'");
+            return null;
+        }
+        return ResolveDef(ContextFor(target), targetPath, defName, reference.Span);
+    }
+
+    /// <summary>Compiles a <c>$defs</c> entry once, into the file that declares it; recursion resolves to the named type.</summary>
+    private TypeRef? ResolveDef(FileContext owner, string path, string defName, SourceSpan usedAt)
+    {
+        string key = path + "#" + defName;
+        if (_resolvedDefs.TryGetValue(key, out TypeRef? known)) return known;
+
+        var defs = (JsonObject)((JsonObject)owner.Document.Root!).Find("$defs")!.Value;
+        JsonMember def = defs.Find(defName)!;
+        string pointer = "#/$defs/" + defName;
+        if (def.Value is not JsonObject defSchema)
+        {
+            Report(owner, DiagnosticIds.InvalidKeywordValue, def.Value.Span, "a $defs entry must be a schema object", pointer);
+            _resolvedDefs[key] = null;
+            return null;
+        }
+
+        string prefix = owner.Document.IsEvent && owner.Document.Root is JsonObject r ? ReadEventHeader(owner.Document, r).TypeName : "";
+        string typeName = ExplicitCSharpName(owner, defSchema, pointer) ?? prefix + Naming.ToPascalCase(defName);
+        // Register the name first so a recursive reference resolves to this type instead of looping.
+        if (IsObjectSchema(defSchema)) _resolvedDefs[key] = new TypeRef(ValueKind.Object, TypeName: typeName);
+        TypeRef? type = CompileType(owner, defSchema, pointer, typeName, depth: 0);
+        _resolvedDefs[key] = type;
+        return type;
+    }
+
+    /// <summary>Event type, C# type name and struct flag of an event schema, without compiling it.</summary>
+    private (string EventType, string TypeName, bool IsStruct) ReadEventHeader(SchemaDocument doc, JsonObject root)
+    {
+        string fileName = doc.FileName;
+        string eventType = root.Find("x-event")?.Value is JsonString s ? s.Value : fileName.Substring(0, fileName.Length - SchemaDocument.EventSuffix.Length);
+        string typeName = root.Find("x-csharp-name")?.Value is JsonString n ? n.Value : Naming.ToPascalCase(eventType);
+        bool isStruct = root.Find("x-struct")?.Value is JsonBool { Value: true };
+        return (eventType, typeName, isStruct);
+    }
+
+    private void ReportDuplicateEventTypes()
+    {
+        var firstByType = new Dictionary<string, FileContext>(StringComparer.Ordinal);
+        foreach (FileContext ctx in _contexts.Values.OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
+        {
+            if (ctx.EventRoot?.Event is not { } info) continue;
+            if (firstByType.TryGetValue(info.EventType, out FileContext? first))
+            {
+                SourceSpan at = ((JsonObject)ctx.Document.Root!).Find("x-event")?.Value.Span ?? ctx.Document.Root!.Span;
+                Report(ctx, DiagnosticIds.DuplicateEventType, at, info.EventType, first.Document.FileName);
+            }
+            else
+            {
+                firstByType[info.EventType] = ctx;
+            }
+        }
+    }
+
+    private void ReportDuplicateTypeNames()
+    {
+        var owners = new Dictionary<string, FileContext>(StringComparer.Ordinal);
+        foreach (FileContext ctx in _contexts.Values.OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
+        {
+            foreach (string name in ctx.Objects.Select(o => o.Name).Concat(ctx.Enums.Select(e => e.Name)))
+            {
+                if (owners.TryGetValue(name, out FileContext? first) && first != ctx)
+                {
+                    Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, $"the generated type name is also generated for '{first.Document.FileName}'; rename one with x-csharp-name");
+                }
+                else
+                {
+                    owners[name] = ctx;
+                }
+            }
+        }
+    }
+
+    /// <summary>A file that depends on a failed file cannot compile either: fail it too, to a fixed point.</summary>
+    private void PropagateFailures()
+    {
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (FileContext ctx in _contexts.Values)
+            {
+                if (ctx.Failed) continue;
+                if (ctx.Dependencies.Any(d => _contexts.TryGetValue(d, out FileContext? dep) && dep.Failed))
+                {
+                    ctx.Failed = true;
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    private void Report(FileContext ctx, string id, SourceSpan span, params string[] args)
+    {
+        ctx.Failed = true;
+        _diagnostics.Add(new SchemaDiagnostic(id, ctx.Document.Path, span, args.ToEquatableArray()));
+    }
+
+    /// <summary>Mutable state while one file compiles; never leaves this class.</summary>
+    private sealed class FileContext
+    {
+        public FileContext(SchemaDocument document, string normalizedPath)
+        {
+            Document = document;
+            NormalizedPath = normalizedPath;
+        }
+
+        public SchemaDocument Document { get; }
+        public string NormalizedPath { get; }
+        public List<ObjectModel> Objects { get; } = new();
+        public List<EnumModel> Enums { get; } = new();
+        public HashSet<string> Dependencies { get; } = new(StringComparer.Ordinal);
+        public ObjectModel? EventRoot { get; set; }
+        public bool Failed { get; set; }
+    }
+}

@@ -1,0 +1,56 @@
+using Herald.Generator.Compilation;
+using Microsoft.CodeAnalysis;
+
+namespace Herald.Generator;
+
+/// <summary>
+/// Every schema diagnostic. Keep in sync with <see cref="DiagnosticIds"/>, docs/diagnostics.md (one entry
+/// per ID, anchors are the lower-case IDs) and AnalyzerReleases.Unshipped.md.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    public const string SchemaCategory = "Herald.Schema";
+    // Relative to the repository root; the docs ship with the package. Anchors are the lower-case IDs.
+    private const string HelpBase = "docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor InvalidJson = Create(
+        DiagnosticIds.InvalidJson, "Schema file is not valid JSON", "Schema file is not valid JSON: {0}");
+
+    public static readonly DiagnosticDescriptor UnsupportedKeyword = Create(
+        DiagnosticIds.UnsupportedKeyword, "Unsupported schema keyword", "Keyword '{0}' at '{1}' is not supported{2}");
+
+    public static readonly DiagnosticDescriptor UnresolvedRef = Create(
+        DiagnosticIds.UnresolvedRef, "Unresolved $ref", "Cannot resolve $ref '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor DuplicateEventType = Create(
+        DiagnosticIds.DuplicateEventType, "Duplicate event type", "Event type '{0}' is already defined by '{1}'");
+
+    public static readonly DiagnosticDescriptor DuplicateMemberName = Create(
+        DiagnosticIds.DuplicateMemberName, "Two names map to one member", "'{0}' maps to C# member '{1}', but {2}");
+
+    public static readonly DiagnosticDescriptor RequiredUndefined = Create(
+        DiagnosticIds.RequiredUndefined, "Required property is not defined", "'required' names '{0}', which is not a property of '{1}'");
+
+    public static readonly DiagnosticDescriptor InvalidName = Create(
+        DiagnosticIds.InvalidName, "Name cannot be used in C#", "'{0}' cannot be used as a C# name: {1}");
+
+    public static readonly DiagnosticDescriptor InvalidKeywordValue = Create(
+        DiagnosticIds.InvalidKeywordValue, "Invalid keyword value", "Invalid schema at '{1}': {0}");
+
+    public static DiagnosticDescriptor? ForId(string id) => id switch
+    {
+        DiagnosticIds.InvalidJson => InvalidJson,
+        DiagnosticIds.UnsupportedKeyword => UnsupportedKeyword,
+        DiagnosticIds.UnresolvedRef => UnresolvedRef,
+        DiagnosticIds.DuplicateEventType => DuplicateEventType,
+        DiagnosticIds.DuplicateMemberName => DuplicateMemberName,
+        DiagnosticIds.RequiredUndefined => RequiredUndefined,
+        DiagnosticIds.InvalidName => InvalidName,
+        DiagnosticIds.InvalidKeywordValue => InvalidKeywordValue,
+        _ => null,
+    };
+
+    private static DiagnosticDescriptor Create(string id, string title, string message)
+        => new(id, title, message, SchemaCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+            helpLinkUri: HelpBase + id.ToLowerInvariant());
+}

@@ -1,0 +1,37 @@
+using System.Linq;
+using Herald.Generator.Model;
+using static Herald.Generator.Emit.KnownTypes;
+
+namespace Herald.Generator.Emit;
+
+/// <summary>The per-project registry: every event type with its metadata and a reader by UTF-8 type name.</summary>
+internal static partial class Emitter
+{
+    public const string RegistryClassName = "HeraldEvents";
+
+    public static string EmitRegistry(RegistryModel registry)
+    {
+        var w = new SourceWriter();
+        WriteHeader(w, registry.Namespace, "all schemas of this project");
+        w.Line("/// <summary>Every event type generated from this project's schemas.</summary>");
+        w.Line($"[{GeneratedCode}(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
+        w.Open($"public static partial class {RegistryClassName}");
+        w.Line("/// <summary>The registry: look events up by type name (UTF-16 or UTF-8) and read payloads without knowing their type statically.</summary>");
+        w.Line($"public static {EventRegistry} Registry {{ get; }} = new {EventRegistry}(new {EventDescriptor}[]");
+        w.Line("{");
+        using (w.Indent())
+        {
+            foreach (RegistryEntry e in registry.Events)
+            {
+                string fields = "new string[] { " + string.Join(", ", e.Fields.Select(CSharpString)) + " }";
+                string redacted = "new string[] { " + string.Join(", ", e.RedactedFields.Select(CSharpString)) + " }";
+                string priority = e.Event.Priority is null ? "null" : CSharpString(e.Event.Priority);
+                string source = e.Event.Source is null ? "null" : CSharpString(e.Event.Source);
+                w.Line($"{EventDescriptor}.Create<{e.TypeName}>(priority: {priority}, source: {source}, fields: {fields}, redactedFields: {redacted}),");
+            }
+        }
+        w.Line("});");
+        w.Close();
+        return w.ToString();
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Immutable;
+using Herald.Generator.Compilation;
+using Herald.Generator.Emit;
+using Herald.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Herald.Generator;
+
+/// <summary>
+/// Schema files (AdditionalFiles ending in .schema.json / .defs.json) → typed events with serializers.
+/// Pipeline: parse each file (cached per file) → compile all files into value-equatable units → emit one
+/// source per unit plus the registry. Diagnostics are reported by <see cref="SchemaDiagnosticAnalyzer"/>;
+/// here a bad schema is just skipped.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class HeraldGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<SchemaDocument> documents = context.AdditionalTextsProvider
+            .Where(static text => SchemaDocument.IsSchemaPath(text.Path))
+            .Select(static (text, cancellationToken) => SchemaDocument.Parse(text.Path, text.GetText(cancellationToken)?.ToString() ?? ""))
+            .WithTrackingName(TrackingNames.SchemaFiles);
+
+        IncrementalValueProvider<string> ns = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => ResolveNamespace(options.GlobalOptions))
+            .WithTrackingName(TrackingNames.Namespace);
+
+        IncrementalValueProvider<CompileResult> compiled = documents.Collect()
+            .Combine(ns)
+            .Select(static (input, _) => SchemaCompiler.Compile(input.Left, input.Right))
+            .WithTrackingName(TrackingNames.Compiled);
+
+        IncrementalValuesProvider<GenerationUnit> units = compiled
+            .SelectMany(static (result, _) => result.Units.AsImmutableArray())
+            .WithTrackingName(TrackingNames.Units);
+
+        IncrementalValueProvider<RegistryModel> registry = compiled
+            .Select(static (result, _) => result.Registry)
+            .WithTrackingName(TrackingNames.Registry);
+
+        context.RegisterSourceOutput(units, static (spc, unit) =>
+            spc.AddSource(unit.HintName, SourceText.From(Emitter.EmitUnit(unit), System.Text.Encoding.UTF8)));
+
+        context.RegisterSourceOutput(registry, static (spc, model) =>
+        {
+            if (model.Events.Count > 0)
+                spc.AddSource(Emitter.RegistryClassName + ".g.cs", SourceText.From(Emitter.EmitRegistry(model), System.Text.Encoding.UTF8));
+        });
+    }
+
+    /// <summary><c>HeraldNamespace</c> if set, else the project's <c>RootNamespace</c>, else <c>Herald.Events</c>.</summary>
+    internal static string ResolveNamespace(AnalyzerConfigOptions options)
+    {
+        if (options.TryGetValue("build_property.HeraldNamespace", out string? explicitNs) && !string.IsNullOrWhiteSpace(explicitNs)) return explicitNs.Trim();
+        if (options.TryGetValue("build_property.RootNamespace", out string? root) && !string.IsNullOrWhiteSpace(root)) return root.Trim();
+        return "Herald.Events";
+    }
+}

@@ -1,0 +1,37 @@
+namespace Herald.Generator.Model;
+
+/// <summary>The event-level metadata of a root schema (<c>x-event</c>, <c>x-version</c>, <c>x-priority</c>, <c>x-source</c>).</summary>
+internal sealed record EventInfo(string EventType, string Version, string? Priority, string? Source);
+
+/// <summary>
+/// A generated record. Root schemas carry <see cref="Event"/>; nested objects and <c>$defs</c> entries do not.
+/// </summary>
+internal sealed record ObjectModel
+{
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+    public bool IsStruct { get; init; }
+    public EventInfo? Event { get; init; }
+    public string? DeprecatedMessage { get; init; }
+    public required EquatableArray<PropertyModel> Properties { get; init; }
+}
+
+internal sealed record EnumMemberModel(string JsonValue, string CSharpName);
+
+/// <summary>A C# enum generated from a string <c>enum</c>.</summary>
+internal sealed record EnumModel(string Name, string? Description, EquatableArray<EnumMemberModel> Members);
+
+/// <summary>One generated source file: the types of one schema file, in the consumer's namespace.</summary>
+internal sealed record GenerationUnit
+{
+    public required string HintName { get; init; }
+    public required string Namespace { get; init; }
+    public required string SourceFile { get; init; }
+    public required EquatableArray<ObjectModel> Objects { get; init; }
+    public required EquatableArray<EnumModel> Enums { get; init; }
+}
+
+/// <summary>The per-project registry: every valid event with its metadata.</summary>
+internal sealed record RegistryModel(string Namespace, EquatableArray<RegistryEntry> Events);
+
+internal sealed record RegistryEntry(string TypeName, EventInfo Event, EquatableArray<string> Fields, EquatableArray<string> RedactedFields);

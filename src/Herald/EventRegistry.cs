@@ -1,0 +1,44 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+
+namespace Herald;
+
+/// <summary>The event types of a project (generated as <c>HeraldEvents.Registry</c>), looked up by name.</summary>
+public sealed class EventRegistry
+{
+    private readonly Dictionary<string, EventDescriptor> _byName;
+    private readonly Dictionary<string, EventDescriptor>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
+
+    /// <summary>Creates a registry; event types must be unique.</summary>
+    public EventRegistry(IEnumerable<EventDescriptor> events)
+    {
+        All = events.ToImmutableArray();
+        _byName = new Dictionary<string, EventDescriptor>(StringComparer.Ordinal);
+        foreach (EventDescriptor e in All)
+        {
+            if (!_byName.TryAdd(e.EventType, e)) throw new ArgumentException($"Event type '{e.EventType}' is registered twice.", nameof(events));
+        }
+        _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Every registered event, in schema-file order.</summary>
+    public ImmutableArray<EventDescriptor> All { get; }
+
+    /// <summary>Finds an event by its type name.</summary>
+    public bool TryGet(string eventType, out EventDescriptor descriptor) => _byName.TryGetValue(eventType, out descriptor!);
+
+    /// <summary>Finds an event by its UTF-8 type name without allocating.</summary>
+    public bool TryGet(ReadOnlySpan<byte> utf8EventType, out EventDescriptor descriptor)
+    {
+        Span<char> chars = stackalloc char[256];
+        if (utf8EventType.Length <= chars.Length
+            && System.Text.Encoding.UTF8.TryGetChars(utf8EventType, chars, out int count)
+            && _byNameSpan.TryGetValue(chars.Slice(0, count), out descriptor!))
+        {
+            return true;
+        }
+        descriptor = null!;
+        return false;
+    }
+}

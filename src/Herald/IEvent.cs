@@ -1,0 +1,28 @@
+using System;
+using System.Buffers;
+
+namespace Herald;
+
+/// <summary>
+/// The contract every generated event implements. Members are static abstract so generic code
+/// (<c>Emit&lt;TEvent&gt;</c>, transports, the registry) reaches the serializer without boxing or virtual calls.
+/// </summary>
+/// <typeparam name="TSelf">The generated event type itself.</typeparam>
+public interface IEvent<TSelf> where TSelf : IEvent<TSelf>
+{
+    /// <summary>The event type string, e.g. <c>loop.tick</c> (the schema's <c>x-event</c>).</summary>
+    static abstract string EventType { get; }
+
+    /// <summary>The event type as UTF-8 bytes, for writers that never touch UTF-16.</summary>
+    static abstract ReadOnlySpan<byte> EventTypeUtf8 { get; }
+
+    /// <summary>The schema's <c>x-version</c>, or <c>"1.0"</c> when the schema gives none.</summary>
+    static abstract string SchemaVersion { get; }
+
+    /// <summary>Writes the payload as compact UTF-8 JSON. Allocates nothing when <paramref name="output"/> has room.</summary>
+    static abstract void Write(IBufferWriter<byte> output, in TSelf value);
+
+    /// <summary>Reads a payload written by <see cref="Write"/> or any producer that follows the schema.</summary>
+    /// <exception cref="EventFormatException">The input is not a valid payload; no other exception type escapes.</exception>
+    static abstract TSelf Read(ReadOnlySpan<byte> utf8);
+}

@@ -1,0 +1,197 @@
+using System;
+using System.Buffers;
+using System.Buffers.Text;
+using System.ComponentModel;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Herald.Serialization;
+
+/// <summary>
+/// The raw UTF-8 JSON writer behind every generated <c>Write</c>. It writes into the span of an
+/// <see cref="IBufferWriter{T}"/> with one bounds check per token and no <see cref="Utf8JsonWriter"/>
+/// in between (which costs as much as the whole event). Generated code fuses property names with their
+/// punctuation, so the structure is correct by construction; this type only formats values.
+/// </summary>
+/// <remarks>
+/// Rules (docs/schema-dialect.md, "Wire format"): strings escape <c>"</c>, <c>\</c> and control characters
+/// (short forms <c>\b \f \n \r \t</c>, else <c>\u00XX</c>), write everything else as raw UTF-8 and replace
+/// lone surrogates with U+FFFD; doubles use the shortest round-trip form; NaN and infinities are written as
+/// the strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>, which the reader accepts back.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public ref struct JsonOutput
+{
+    private const int MinimumSpan = 256;
+    private readonly IBufferWriter<byte> _output;
+    private Span<byte> _span;
+    private int _pos;
+
+    /// <summary>Starts writing at the output's current position.</summary>
+    public JsonOutput(IBufferWriter<byte> output)
+    {
+        _output = output;
+        _span = output.GetSpan(MinimumSpan);
+        _pos = 0;
+    }
+
+    /// <summary>Commits what was written to the underlying buffer writer.</summary>
+    public void Complete()
+    {
+        _output.Advance(_pos);
+        _pos = 0;
+        _span = default;
+    }
+
+    /// <summary>Writes pre-encoded JSON (property names with punctuation, literals).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteRaw(ReadOnlySpan<byte> utf8)
+    {
+        if (_span.Length - _pos < utf8.Length) Grow(utf8.Length);
+        utf8.CopyTo(_span.Slice(_pos));
+        _pos += utf8.Length;
+    }
+
+    /// <summary>Writes one punctuation byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteByte(byte value)
+    {
+        if (_pos >= _span.Length) Grow(1);
+        _span[_pos++] = value;
+    }
+
+    /// <summary>Writes <c>null</c>.</summary>
+    public void WriteNull() => WriteRaw("null"u8);
+
+    /// <summary>Writes <c>true</c> or <c>false</c>.</summary>
+    public void WriteBoolean(bool value) => WriteRaw(value ? "true"u8 : "false"u8);
+
+    /// <summary>Writes a 64-bit integer exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteInt64(long value)
+    {
+        if (_span.Length - _pos < 20) Grow(20);
+        value.TryFormat(_span.Slice(_pos), out int written, default, CultureInfo.InvariantCulture);
+        _pos += written;
+    }
+
+    /// <summary>Writes a 32-bit integer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteInt32(int value)
+    {
+        if (_span.Length - _pos < 11) Grow(11);
+        value.TryFormat(_span.Slice(_pos), out int written, default, CultureInfo.InvariantCulture);
+        _pos += written;
+    }
+
+    /// <summary>Writes a double in shortest round-trip form (the bytes System.Text.Json writes for finite values).</summary>
+    public void WriteDouble(double value)
+    {
+        if (_span.Length - _pos < 32) Grow(32);
+        Span<byte> destination = _span.Slice(_pos);
+        if (ShortDecimal.TryFormat(value, destination, out int written))
+        {
+            _pos += written;
+            return;
+        }
+        if (!double.IsFinite(value))
+        {
+            WriteRaw(double.IsNaN(value) ? "\"NaN\""u8 : value > 0 ? "\"Infinity\""u8 : "\"-Infinity\""u8);
+            return;
+        }
+        value.TryFormat(destination, out written, default, CultureInfo.InvariantCulture);
+        _pos += written;
+    }
+
+    /// <summary>Writes a float in shortest round-trip form; non-finite values as for doubles.</summary>
+    public void WriteSingle(float value)
+    {
+        if (!float.IsFinite(value))
+        {
+            WriteRaw(float.IsNaN(value) ? "\"NaN\""u8 : value > 0 ? "\"Infinity\""u8 : "\"-Infinity\""u8);
+            return;
+        }
+        if (_span.Length - _pos < 32) Grow(32);
+        value.TryFormat(_span.Slice(_pos), out int written, default, CultureInfo.InvariantCulture);
+        _pos += written;
+    }
+
+    /// <summary>Writes a UUID in the 36-character lower-case form.</summary>
+    public void WriteGuid(Guid value)
+    {
+        if (_span.Length - _pos < 38) Grow(38);
+        _span[_pos++] = (byte)'"';
+        value.TryFormat(_span.Slice(_pos), out int written, "D");
+        _pos += written;
+        _span[_pos++] = (byte)'"';
+    }
+
+    /// <summary>Writes an ISO 8601 timestamp with offset, trailing fractional zeros trimmed (as System.Text.Json does).</summary>
+    public void WriteDateTimeOffset(DateTimeOffset value)
+    {
+        if (_span.Length - _pos < 40) Grow(40);
+        _span[_pos++] = (byte)'"';
+        Span<byte> destination = _span.Slice(_pos);
+        value.TryFormat(destination, out int written, "O", CultureInfo.InvariantCulture);
+        // "O" is yyyy-MM-ddTHH:mm:ss.fffffff+hh:mm; drop trailing zeros of the 7 fraction digits (and the dot).
+        const int FractionStart = 20, FractionDigits = 7;
+        int keep = FractionDigits;
+        while (keep > 0 && destination[FractionStart + keep - 1] == (byte)'0') keep--;
+        if (keep < FractionDigits)
+        {
+            int removeFrom = keep == 0 ? FractionStart - 1 : FractionStart + keep;
+            int tail = FractionStart + FractionDigits;
+            destination.Slice(tail, written - tail).CopyTo(destination.Slice(removeFrom));
+            written -= tail - removeFrom;
+        }
+        _pos += written;
+        _span[_pos++] = (byte)'"';
+    }
+
+    /// <summary>Writes free-form JSON as its raw text; an undefined element is written as <c>null</c>.</summary>
+    public void WriteJson(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Undefined)
+        {
+            WriteNull();
+            return;
+        }
+        WriteRaw(JsonMarshal.GetRawUtf8Value(value));
+    }
+
+    /// <summary>Writes a JSON string with the escaping rules in the type remarks.</summary>
+    public void WriteString(string value)
+    {
+        ReadOnlySpan<char> chars = value;
+        if (chars.IndexOfAnyExcept(JsonEscaping.PlainAscii) < 0)
+        {
+            int needed = chars.Length + 2;
+            if (_span.Length - _pos < needed) Grow(needed);
+            _span[_pos++] = (byte)'"';
+            Ascii.FromUtf16(chars, _span.Slice(_pos), out int written);
+            _pos += written;
+            _span[_pos++] = (byte)'"';
+            return;
+        }
+        WriteEscapedString(chars);
+    }
+
+    private void WriteEscapedString(ReadOnlySpan<char> chars)
+    {
+        // Worst case per UTF-16 unit: 6 bytes (\u00XX); a surrogate pair is 2 units → 4 bytes.
+        int needed = checked(chars.Length * 6 + 2);
+        if (_span.Length - _pos < needed) Grow(needed);
+        _pos += JsonEscaping.WriteQuoted(chars, _span.Slice(_pos));
+    }
+
+    private void Grow(int needed)
+    {
+        _output.Advance(_pos);
+        _pos = 0;
+        _span = _output.GetSpan(Math.Max(needed, MinimumSpan));
+        if (_span.Length < needed) throw new InvalidOperationException("The buffer writer returned less space than requested.");
+    }
+}

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.ComponentModel;
@@ -78,6 +79,32 @@ public static class EventEquality
     {
         if (typeof(T) == typeof(JsonElement)) return Equal((JsonElement)(object)a!, (JsonElement)(object)b!);
         if (typeof(T) == typeof(JsonElement?)) return Equal((JsonElement?)(object?)a, (JsonElement?)(object?)b);
+        // Nested arrays and maps (ImmutableArray<ImmutableArray<long>>, arrays of maps) compare by content too.
+        if (a is IStructuralEquatable or IDictionary) return ContentComparer.Instance.Equals(a, b);
         return EqualityComparer<T>.Default.Equals(a, b);
+    }
+
+    /// <summary>Structural comparison of boxed nested collections; only used below the first level of nesting.</summary>
+    private sealed class ContentComparer : IEqualityComparer
+    {
+        public static readonly ContentComparer Instance = new();
+
+        public new bool Equals(object? x, object? y)
+        {
+            if (x is JsonElement jx && y is JsonElement jy) return Equal(jx, jy);
+            if (x is IStructuralEquatable sx) return sx.Equals(y, this);
+            if (x is IDictionary dx)
+            {
+                if (y is not IDictionary dy || dx.Count != dy.Count) return false;
+                foreach (DictionaryEntry entry in dx)
+                {
+                    if (!dy.Contains(entry.Key) || !Equals(entry.Value, dy[entry.Key])) return false;
+                }
+                return true;
+            }
+            return object.Equals(x, y);
+        }
+
+        public int GetHashCode(object obj) => obj is ICollection c ? c.Count : obj.GetHashCode();
     }
 }

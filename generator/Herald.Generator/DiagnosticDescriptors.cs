@@ -1,4 +1,4 @@
-using Herald.Generator.Compilation;
+using Herald.Generator.Schema;
 using Microsoft.CodeAnalysis;
 
 namespace Herald.Generator;

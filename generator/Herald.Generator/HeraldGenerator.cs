@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Herald.Generator.Compilation;
+using Herald.Generator.Schema;
 using Herald.Generator.Emit;
 using Herald.Generator.Model;
 using Microsoft.CodeAnalysis;

@@ -5,7 +5,7 @@ using System.Linq;
 using Herald.Generator.Json;
 using Herald.Generator.Model;
 
-namespace Herald.Generator.Compilation;
+namespace Herald.Generator.Schema;
 
 /// <summary>The output of compiling a set of schema files: what to generate and what is wrong.</summary>
 internal sealed record CompileResult(
@@ -218,7 +218,8 @@ internal sealed partial class SchemaCompiler
     private void ReportDuplicateTypeNames()
     {
         var owners = new Dictionary<string, FileContext>(StringComparer.Ordinal);
-        foreach (FileContext ctx in _contexts.Values.OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
+        // A file that already failed generates nothing, so it cannot clash; it has its own diagnostic.
+        foreach (FileContext ctx in _contexts.Values.Where(c => !c.Failed).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
         {
             foreach (string name in ctx.Objects.Select(o => o.Name).Concat(ctx.Enums.Select(e => e.Name)))
             {

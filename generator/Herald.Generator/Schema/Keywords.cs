@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Herald.Generator.Compilation;
+namespace Herald.Generator.Schema;
 
 /// <summary>
 /// The schema dialect's vocabulary. Every keyword here has an entry in docs/schema-dialect.md; anything

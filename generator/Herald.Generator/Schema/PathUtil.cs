@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Herald.Generator.Compilation;
+namespace Herald.Generator.Schema;
 
 /// <summary>
 /// Path arithmetic on strings only: analyzers may not touch the file system, and a ref must resolve the

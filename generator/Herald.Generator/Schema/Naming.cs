@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace Herald.Generator.Compilation;
+namespace Herald.Generator.Schema;
 
 /// <summary>
 /// Schema names to C# names. The rule (documented in docs/schema-dialect.md): split on every character

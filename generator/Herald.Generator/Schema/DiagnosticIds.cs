@@ -1,4 +1,4 @@
-namespace Herald.Generator.Compilation;
+namespace Herald.Generator.Schema;
 
 /// <summary>
 /// Schema diagnostic IDs. Keep in sync with <see cref="DiagnosticDescriptors"/>, docs/diagnostics.md and

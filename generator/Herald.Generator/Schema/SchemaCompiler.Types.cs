@@ -7,7 +7,7 @@ using Herald.Generator.Json;
 using Herald.Generator.Model;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace Herald.Generator.Compilation;
+namespace Herald.Generator.Schema;
 
 /// <summary>Schema objects to C# types: events, nested records, enums, arrays, maps and scalars.</summary>
 internal sealed partial class SchemaCompiler

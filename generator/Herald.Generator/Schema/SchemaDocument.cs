@@ -2,7 +2,7 @@ using System;
 using Herald.Generator.Json;
 using Herald.Generator.Model;
 
-namespace Herald.Generator.Compilation;
+namespace Herald.Generator.Schema;
 
 /// <summary>
 /// One schema file after parsing: its path and JSON tree, or the parse error. Value-equatable, so an

@@ -1,0 +1,71 @@
+using Microsoft.CodeAnalysis;
+
+namespace Herald.Generator.Tests;
+
+/// <summary>
+/// One fixture folder per schema diagnostic (Fixtures/Diagnostics/HERxxx): the analyzer reports exactly that ID
+/// at the expected file, line and column, and the generator skips the schema instead of failing.
+/// </summary>
+public sealed class DiagnosticFixtureTests
+{
+    private static readonly string FixtureRoot = Path.Combine(GeneratorHarness.RepoRoot, "tests", "Herald.Generator.Tests", "Fixtures", "Diagnostics");
+
+    [Theory]
+    [InlineData("HER001", "bad.json.schema.json", 6, 3, "expected a property name")]
+    [InlineData("HER002", "bad.keyword.schema.json", 5, 16, "Keyword 'oneOf' at '#/properties/shape/oneOf' is not supported")]
+    [InlineData("HER003", "bad.ref.schema.json", 5, 28, "Cannot resolve $ref 'missing.defs.json#/$defs/transport'")]
+    [InlineData("HER004", "b.second.schema.json", 2, 14, "Event type 'dup.event' is already defined by 'a.first.schema.json'")]
+    [InlineData("HER005", "bad.names.schema.json", 6, 5, "'durationMs' maps to C# member 'DurationMs', but property 'duration_ms' maps to it already")]
+    [InlineData("HER006", "bad.required.schema.json", 7, 24, "'required' names 'tock', which is not a property of 'BadRequired'")]
+    [InlineData("HER007", "bad.reserved.schema.json", 5, 5, "'event_type' cannot be used as a C# name: the name is reserved")]
+    [InlineData("HER008", "bad.value.schema.json", 5, 45, "Invalid schema at '#/properties/tick/minimum': 'minimum' must be a number")]
+    public void Fixture_reports_its_diagnostic_at_the_offending_token(string id, string file, int line, int column, string message)
+    {
+        var schemas = Fixture(id);
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.Analyze(schemas));
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
+        Assert.Equal(file, Path.GetFileName(span.Path));
+        Assert.Equal((line, column), (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1));
+        Assert.Contains(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal($"docs/diagnostics.md#{id.ToLowerInvariant()}", diagnostic.Descriptor.HelpLinkUri);
+
+        // The generator skips the bad schema quietly: no crash, no output for it (HER004 keeps the first file).
+        var (_, result) = GeneratorHarness.Generate(schemas, "class C {}");
+        Assert.Empty(result.Diagnostics);
+        GeneratorRunResult run = result.Results.Single();
+        Assert.Null(run.Exception);
+        if (id != "HER004") Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void Duplicate_event_types_keep_the_first_file_and_skip_the_second()
+    {
+        var (_, result) = GeneratorHarness.Generate(Fixture("HER004"), "class C {}");
+        var sources = result.Results.Single().GeneratedSources;
+        Assert.Equal(new[] { "DupEvent.g.cs", "HeraldEvents.g.cs" }, sources.Select(s => s.HintName).OrderBy(n => n));
+        Assert.Contains("\"a\"", sources.Single(s => s.HintName == "DupEvent.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void Every_diagnostic_id_has_a_fixture_and_a_docs_entry()
+    {
+        string docs = File.ReadAllText(Path.Combine(GeneratorHarness.RepoRoot, "docs", "diagnostics.md"));
+        string releases = File.ReadAllText(Path.Combine(GeneratorHarness.RepoRoot, "generator", "Herald.Generator", "AnalyzerReleases.Unshipped.md"));
+        foreach (DiagnosticDescriptor descriptor in new SchemaDiagnosticAnalyzer().SupportedDiagnostics)
+        {
+            Assert.True(Directory.Exists(Path.Combine(FixtureRoot, descriptor.Id)), $"{descriptor.Id} has no fixture");
+            Assert.Contains($"## {descriptor.Id}", docs);
+            Assert.Contains($"{descriptor.Id} | {descriptor.Category} | Error", releases);
+        }
+    }
+
+    [Fact]
+    public void The_canonical_schemas_are_clean()
+        => Assert.Empty(GeneratorHarness.Analyze(GeneratorHarness.CanonicalSchemas()));
+
+    private static List<AdditionalText> Fixture(string id)
+        => Directory.GetFiles(Path.Combine(FixtureRoot, id)).OrderBy(f => f, StringComparer.Ordinal)
+            .Select(f => (AdditionalText)new GeneratorHarness.SchemaText(f, File.ReadAllText(f))).ToList();
+}

@@ -1,0 +1,117 @@
+using System.Collections.Immutable;
+using System.Threading;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Herald.Generator.Tests;
+
+/// <summary>Runs the real generator and schema analyzer over in-memory schema files, as the compiler would.</summary>
+internal static class GeneratorHarness
+{
+    public static readonly string RepoRoot = FindRepoRoot();
+
+    private static readonly ImmutableArray<MetadataReference> References = LoadReferences();
+
+    public static string CanonicalSchemaDirectory => Path.Combine(RepoRoot, "schemas");
+
+    public static IReadOnlyList<AdditionalText> CanonicalSchemas()
+        => Directory.GetFiles(CanonicalSchemaDirectory, "*.json").OrderBy(f => f, StringComparer.Ordinal)
+            .Select(f => (AdditionalText)new SchemaText(f, File.ReadAllText(f))).ToList();
+
+    public static CSharpCompilation Compilation(params string[] sources)
+        => CSharpCompilation.Create(
+            "Consumer",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), path: $"Source{i}.cs")),
+            References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static GeneratorDriver Driver(IEnumerable<AdditionalText> schemas, string? rootNamespace = "Consumer", string? heraldNamespace = null)
+    {
+        var options = new Dictionary<string, string>();
+        if (rootNamespace is not null) options["build_property.RootNamespace"] = rootNamespace;
+        if (heraldNamespace is not null) options["build_property.HeraldNamespace"] = heraldNamespace;
+        return CSharpGeneratorDriver.Create(
+            new[] { new HeraldGenerator().AsSourceGenerator() },
+            schemas,
+            new CSharpParseOptions(LanguageVersion.Latest),
+            new OptionsProvider(options),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+    }
+
+    /// <summary>Runs the generator; returns the compilation with generated sources and the driver's diagnostics.</summary>
+    public static (Compilation Output, GeneratorDriverRunResult Result) Generate(IEnumerable<AdditionalText> schemas, params string[] sources)
+    {
+        GeneratorDriver driver = Driver(schemas).RunGeneratorsAndUpdateCompilation(Compilation(sources), out Compilation output, out _);
+        return (output, driver.GetRunResult());
+    }
+
+    /// <summary>Runs <see cref="SchemaDiagnosticAnalyzer"/> over the schemas; returns its diagnostics (analyzer crashes included as AD0001).</summary>
+    public static ImmutableArray<Diagnostic> Analyze(IEnumerable<AdditionalText> schemas)
+    {
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new SchemaDiagnosticAnalyzer());
+        var options = new AnalyzerOptions(schemas.ToImmutableArray());
+        var withAnalyzers = Compilation("class C {}").WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(options, onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));
+        return withAnalyzers.GetAllDiagnosticsAsync().GetAwaiter().GetResult()
+            .Where(d => d.Id.StartsWith("HER", StringComparison.Ordinal) || d.Id == "AD0001").ToImmutableArray();
+    }
+
+    private static ImmutableArray<MetadataReference> LoadReferences()
+    {
+        string tpa = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
+        return tpa.Split(Path.PathSeparator)
+            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .Append(MetadataReference.CreateFromFile(typeof(Herald.EventFormatException).Assembly.Location))
+            .ToImmutableArray();
+    }
+
+    private static string FindRepoRoot([CallerFilePath] string path = "")
+    {
+        string? dir = Path.GetDirectoryName(path);
+        while (dir is not null && !File.Exists(Path.Combine(dir, "Sdk.sln"))) dir = Path.GetDirectoryName(dir);
+        return dir ?? throw new InvalidOperationException("Sdk.sln not found above " + path);
+    }
+
+    /// <summary>An additional file held in memory.</summary>
+    public sealed class SchemaText : AdditionalText
+    {
+        private readonly SourceText _text;
+
+        public SchemaText(string path, string text)
+        {
+            Path = path;
+            _text = SourceText.From(text, Encoding.UTF8);
+        }
+
+        public override string Path { get; }
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+    }
+
+    private sealed class OptionsProvider : AnalyzerConfigOptionsProvider
+    {
+        private readonly Options _global;
+
+        public OptionsProvider(Dictionary<string, string> values) => _global = new Options(values);
+
+        public override AnalyzerConfigOptions GlobalOptions => _global;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+
+        private sealed class Options : AnalyzerConfigOptions
+        {
+            public static readonly Options Empty = new(new Dictionary<string, string>());
+            private readonly Dictionary<string, string> _values;
+
+            public Options(Dictionary<string, string> values) => _values = values;
+
+            public override bool TryGetValue(string key, out string value) => _values.TryGetValue(key, out value!);
+        }
+    }
+}

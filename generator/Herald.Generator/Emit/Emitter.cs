@@ -72,6 +72,7 @@ internal static partial class Emitter
         EmitWriter(w, o);
         EmitReader(w, o, unit);
         EmitEquality(w, o);
+        EmitValidation(w, o);
         w.Close();
         w.Line();
 

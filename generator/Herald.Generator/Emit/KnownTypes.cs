@@ -13,6 +13,7 @@ internal static class KnownTypes
     public const string JsonInput = "global::Herald.Serialization.JsonInput";
     public const string EventEquality = "global::Herald.Serialization.EventEquality";
     public const string EventJson = "global::Herald.Serialization.EventJson";
+    public const string EventValidation = "global::Herald.Serialization.EventValidation";
     public const string EventRegistry = "global::Herald.EventRegistry";
     public const string EventDescriptor = "global::Herald.EventDescriptor";
     public const string Utf8JsonReader = "global::System.Text.Json.Utf8JsonReader";

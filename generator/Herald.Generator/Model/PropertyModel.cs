@@ -1,6 +1,6 @@
 namespace Herald.Generator.Model;
 
-/// <summary>Validation keywords kept for the generated <c>Validate</c> method. Numbers stay as schema literals.</summary>
+/// <summary>Validation keywords for the generated <c>Validate</c> method. Numbers stay as schema literals.</summary>
 internal sealed record Constraints(
     string? Minimum = null,
     string? Maximum = null,
@@ -34,7 +34,6 @@ internal sealed record PropertyModel
     /// <summary>A C# expression for the value used when the property is absent (<c>default</c>).</summary>
     public string? DefaultCSharp { get; init; }
     public bool Redact { get; init; }
-    public Constraints Constraints { get; init; } = new();
 
     /// <summary>Always written: required, constant or defaulted.</summary>
     public bool IsAlwaysWritten => IsRequired || ConstCSharp is not null || DefaultCSharp is not null;

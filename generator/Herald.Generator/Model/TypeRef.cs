@@ -31,6 +31,9 @@ internal enum ValueKind
 /// </summary>
 internal sealed record TypeRef(ValueKind Kind, bool AllowsNull = false, string? TypeName = null, TypeRef? Element = null, bool IsValueType = false)
 {
+    /// <summary>Validation keywords of this schema (bounds, lengths, pattern, item counts), enforced by <c>Validate()</c>.</summary>
+    public Constraints Constraints { get; init; } = new();
+
     public TypeRef WithNull(bool allowsNull) => this with { AllowsNull = allowsNull };
 
     /// <summary>True for C# value types: nullability is written <c>T?</c> as <c>Nullable&lt;T&gt;</c>.</summary>

@@ -122,7 +122,8 @@ internal sealed partial class SchemaCompiler
                 Report(ctx, DiagnosticIds.UnsupportedKeyword, enumMember.NameSpan, "enum", pointer + "/enum", $" on type '{kind}' (only string enums are supported)");
                 return null;
             }
-            return CompileEnum(ctx, enumMember, pointer, typeName, schema)?.WithNull(allowsNull);
+            TypeRef? enumType = CompileEnum(ctx, enumMember, pointer, typeName, schema);
+            return enumType is null ? null : enumType.WithNull(allowsNull) with { Constraints = ReadConstraints(ctx, schema, pointer, enumType) };
         }
 
         kind ??= schema.Find("const")?.Value switch
@@ -143,7 +144,7 @@ internal sealed partial class SchemaCompiler
             "boolean" => new TypeRef(ValueKind.Boolean),
             _ => new TypeRef(ValueKind.Json),
         };
-        return type?.WithNull(allowsNull);
+        return type is null ? null : type.WithNull(allowsNull) with { Constraints = ReadConstraints(ctx, schema, pointer, type) };
     }
 
     private bool TryReadType(FileContext ctx, JsonObject schema, string pointer, out string? kind, out bool allowsNull)
@@ -392,7 +393,6 @@ internal sealed partial class SchemaCompiler
             ConstCSharp = constValue,
             DefaultCSharp = constValue is null ? defaultValue : null,
             Redact = redact,
-            Constraints = ReadConstraints(ctx, schema, pointer, type),
         };
     }
 
@@ -422,7 +422,7 @@ internal sealed partial class SchemaCompiler
         string? Number(string keyword)
         {
             if (schema.Find(keyword) is not { } m) return null;
-            if (m.Value is JsonNumber n && numeric) return n.Text;
+            if (m.Value is JsonNumber n && numeric && double.TryParse(n.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double bound) && !double.IsInfinity(bound)) return n.Text;
             Report(ctx, DiagnosticIds.InvalidKeywordValue, m.Value.Span, $"'{keyword}' must be a number on a numeric property", pointer + "/" + keyword);
             return null;
         }

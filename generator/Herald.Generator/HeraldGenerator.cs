@@ -12,7 +12,7 @@ namespace Herald.Generator;
 /// Schema files (AdditionalFiles ending in .schema.json / .defs.json) → typed events with serializers.
 /// Pipeline: parse each file (cached per file) → compile all files into value-equatable units → emit one
 /// source per unit plus the registry. Diagnostics are reported by <see cref="SchemaDiagnosticAnalyzer"/>;
-/// here a bad schema is just skipped.
+/// here a bad event schema becomes a placeholder type whose every use is an error naming the schema problem.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class HeraldGenerator : IIncrementalGenerator
@@ -38,12 +38,19 @@ public sealed class HeraldGenerator : IIncrementalGenerator
             .SelectMany(static (result, _) => result.Units.AsImmutableArray())
             .WithTrackingName(TrackingNames.Units);
 
+        IncrementalValuesProvider<Placeholder> placeholders = compiled
+            .SelectMany(static (result, _) => result.Placeholders.AsImmutableArray())
+            .WithTrackingName(TrackingNames.Placeholders);
+
         IncrementalValueProvider<RegistryModel> registry = compiled
             .Select(static (result, _) => result.Registry)
             .WithTrackingName(TrackingNames.Registry);
 
         context.RegisterSourceOutput(units, static (spc, unit) =>
             spc.AddSource(unit.HintName, SourceText.From(Emitter.EmitUnit(unit), System.Text.Encoding.UTF8)));
+
+        context.RegisterSourceOutput(placeholders, static (spc, placeholder) =>
+            spc.AddSource(placeholder.TypeName + ".g.cs", SourceText.From(Emitter.EmitPlaceholder(placeholder), System.Text.Encoding.UTF8)));
 
         context.RegisterSourceOutput(registry, static (spc, model) =>
         {

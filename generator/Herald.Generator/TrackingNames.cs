@@ -8,4 +8,5 @@ internal static class TrackingNames
     public const string Compiled = nameof(Compiled);
     public const string Units = nameof(Units);
     public const string Registry = nameof(Registry);
+    public const string Placeholders = nameof(Placeholders);
 }

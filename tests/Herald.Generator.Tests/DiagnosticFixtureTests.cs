@@ -31,12 +31,38 @@ public sealed class DiagnosticFixtureTests
         Assert.Contains(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal($"docs/diagnostics.md#{id.ToLowerInvariant()}", diagnostic.Descriptor.HelpLinkUri);
 
-        // The generator skips the bad schema quietly: no crash, no output for it (HER004 keeps the first file).
+        // The generator does not crash and generates no real type for the bad schema: only a placeholder
+        // (HER004 keeps the first file's real type, so it gets none).
         var (_, result) = GeneratorHarness.Generate(schemas, "class C {}");
         Assert.Empty(result.Diagnostics);
         GeneratorRunResult run = result.Results.Single();
         Assert.Null(run.Exception);
-        if (id != "HER004") Assert.Empty(run.GeneratedSources);
+        if (id != "HER004")
+        {
+            string placeholder = Assert.Single(run.GeneratedSources).SourceText.ToString();
+            Assert.Contains($"{file}({line},{column}): {id}: ", placeholder);
+            Assert.DoesNotContain("IEvent", placeholder);
+        }
+    }
+
+    [Fact]
+    public void Using_the_type_of_a_broken_schema_is_an_error_that_names_the_schema_problem()
+    {
+        var (output, _) = GeneratorHarness.Generate(Fixture("HER006"), "class C { object M() => new Consumer.BadRequired(); }");
+        Diagnostic error = Assert.Single(output.GetDiagnostics(), d => d.Id == "CS0619");
+        Assert.Contains("bad.required.schema.json(7,24): HER006: 'required' names 'tock'", error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void A_schema_that_depends_on_a_broken_file_says_so()
+    {
+        var schemas = GeneratorHarness.CanonicalSchemas()
+            .Select(s => s.Path.EndsWith("loop.defs.json", StringComparison.Ordinal) ? new GeneratorHarness.SchemaText(s.Path, "{ \"$defs\": { ") : s)
+            .ToList();
+        var (_, result) = GeneratorHarness.Generate(schemas, "class C {}");
+        string health = result.Results.Single().GeneratedSources.Single(s => s.HintName == "LoopHealth.g.cs").SourceText.ToString();
+        Assert.Contains("loop.health.schema.json depends on loop.defs.json, which has errors", health);
+        Assert.Contains(result.Results.Single().GeneratedSources, s => s.HintName == "LoopTick.g.cs" && s.SourceText.ToString().Contains("IEvent"));
     }
 
     [Fact]

@@ -35,3 +35,10 @@ internal sealed record GenerationUnit
 internal sealed record RegistryModel(string Namespace, EquatableArray<RegistryEntry> Events);
 
 internal sealed record RegistryEntry(string TypeName, EventInfo Event, EquatableArray<string> Fields, EquatableArray<string> RedactedFields);
+
+/// <summary>
+/// An event whose schema has errors. The generator emits an empty type of that name marked
+/// <c>[Obsolete(error: true)]</c> carrying the schema diagnostic, because the compiler does not run analyzers
+/// once a compilation has errors: without it, a broken schema would surface only as "type not found".
+/// </summary>
+internal sealed record Placeholder(string Namespace, string TypeName, string SourceFile, SchemaDiagnostic? Cause, string? FailedDependency);

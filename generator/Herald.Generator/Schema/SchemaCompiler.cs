@@ -11,7 +11,8 @@ namespace Herald.Generator.Schema;
 internal sealed record CompileResult(
     EquatableArray<GenerationUnit> Units,
     RegistryModel Registry,
-    EquatableArray<SchemaDiagnostic> Diagnostics);
+    EquatableArray<SchemaDiagnostic> Diagnostics,
+    EquatableArray<Placeholder> Placeholders);
 
 /// <summary>
 /// Turns parsed schema documents into generation units. Shared by the generator (which emits the units
@@ -81,7 +82,28 @@ internal sealed partial class SchemaCompiler
         return new CompileResult(
             units.ToImmutable().ToEquatableArrayFast(),
             new RegistryModel(_namespace, registry.ToImmutable().ToEquatableArrayFast()),
-            _diagnostics.ToEquatableArray());
+            _diagnostics.ToEquatableArray(),
+            Placeholders(units.Select(u => u.Objects.Select(o => o.Name).Concat(u.Enums.Select(e => e.Name))).SelectMany(n => n)));
+    }
+
+    /// <summary>One placeholder per failed event file, unless a valid file generates that type name.</summary>
+    private EquatableArray<Placeholder> Placeholders(IEnumerable<string> generatedNames)
+    {
+        var taken = new HashSet<string>(generatedNames, StringComparer.Ordinal);
+        var placeholders = new List<Placeholder>();
+        foreach (FileContext ctx in _contexts.Values.Where(c => c.Failed && c.Document.IsEvent).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
+        {
+            string typeName = ctx.Document.Root is JsonObject root
+                ? ReadEventHeader(ctx.Document, root).TypeName
+                : Naming.ToPascalCase(ctx.Document.FileName.Substring(0, ctx.Document.FileName.Length - SchemaDocument.EventSuffix.Length));
+            if (!Naming.IsValidIdentifier(typeName) || !taken.Add(typeName)) continue;
+            SchemaDiagnostic? cause = _diagnostics.FirstOrDefault(d => PathUtil.Normalize(d.FilePath) == ctx.NormalizedPath);
+            string? dependency = cause is null
+                ? ctx.Dependencies.Where(d => _contexts.TryGetValue(d, out FileContext? dep) && dep.Failed).Select(PathUtil.FileName).FirstOrDefault()
+                : null;
+            placeholders.Add(new Placeholder(_namespace, typeName, ctx.Document.FileName, cause, dependency));
+        }
+        return placeholders.ToEquatableArray();
     }
 
     private FileContext ContextFor(SchemaDocument doc)
@@ -135,6 +157,7 @@ internal sealed partial class SchemaCompiler
             return null;
         }
         if (targetPath != ctx.NormalizedPath) ctx.Dependencies.Add(targetPath);
+        if (target.Root is null) return null; // the target's own HER001 says why; this file fails through the dependency
 
         if (fragment.Length == 0)
         {

@@ -166,26 +166,8 @@ internal static partial class Emitter
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
         w.Line($"[{GeneratedCode}(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
         w.Open($"public static class {e.Name}Json");
-        w.Line("/// <summary>The JSON string (with quotes) for a value.</summary>");
-        w.Line($"public static {ReadOnlyByteSpan} Utf8({e.Name} value) => value switch");
-        w.Line("{");
-        using (w.Indent())
-        {
-            foreach (EnumMemberModel m in e.Members) w.Line($"{e.Name}.{m.CSharpName} => {Utf8Literal(JsonString(m.JsonValue))},");
-            w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"not a value of the schema's enum\"),");
-        }
-        w.Line("};");
-        w.Line();
-        w.Line("/// <summary>The JSON name of a value.</summary>");
-        w.Line($"public static string Name({e.Name} value) => value switch");
-        w.Line("{");
-        using (w.Indent())
-        {
-            foreach (EnumMemberModel m in e.Members) w.Line($"{e.Name}.{m.CSharpName} => {CSharpString(m.JsonValue)},");
-            w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"not a value of the schema's enum\"),");
-        }
-        w.Line("};");
-        w.Line();
+        EmitEnumSwitch(w, e, "/// <summary>The JSON string (with quotes) for a value.</summary>", $"{ReadOnlyByteSpan} Utf8", m => Utf8Literal(JsonString(m.JsonValue)));
+        EmitEnumSwitch(w, e, "/// <summary>The JSON name of a value.</summary>", "string Name", m => CSharpString(m.JsonValue));
         w.Line("/// <summary>Reads a value; anything else is an <see cref=\"global::Herald.EventFormatException\"/>.</summary>");
         w.Open($"public static {e.Name} Read(ref {Utf8JsonReader} reader)");
         w.Line($"{JsonInput}.ExpectString(ref reader);");
@@ -194,6 +176,21 @@ internal static partial class Emitter
         w.Line($"throw {JsonInput}.Invalid(ref reader, {CSharpString("expected one of " + string.Join(", ", e.Members.Select(m => m.JsonValue)))});");
         w.Close();
         w.Close();
+        w.Line();
+    }
+
+    /// <summary>A <c>value switch</c> mapping each enum member to an expression; undefined values throw.</summary>
+    private static void EmitEnumSwitch(SourceWriter w, EnumModel e, string doc, string signature, System.Func<EnumMemberModel, string> result)
+    {
+        w.Line(doc);
+        w.Line($"public static {signature}({e.Name} value) => value switch");
+        w.Line("{");
+        using (w.Indent())
+        {
+            foreach (EnumMemberModel m in e.Members) w.Line($"{e.Name}.{m.CSharpName} => {result(m)},");
+            w.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"not a value of the schema's enum\"),");
+        }
+        w.Line("};");
         w.Line();
     }
 

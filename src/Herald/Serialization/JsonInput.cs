@@ -26,16 +26,7 @@ public static class JsonInput
     /// <summary>Advances to the next token; malformed or truncated input becomes an <see cref="EventFormatException"/>.</summary>
     public static void Next(ref Utf8JsonReader reader)
     {
-        bool read;
-        try
-        {
-            read = reader.Read();
-        }
-        catch (JsonException ex)
-        {
-            throw new EventFormatException("malformed JSON: " + FirstSentence(ex.Message), reader.BytesConsumed, ex);
-        }
-        if (!read) throw new EventFormatException("unexpected end of input (truncated JSON)", reader.BytesConsumed);
+        if (!Read(ref reader, "malformed JSON: ")) throw new EventFormatException("unexpected end of input (truncated JSON)", reader.BytesConsumed);
     }
 
     /// <summary>Skips the current value (an unknown property's).</summary>
@@ -47,24 +38,30 @@ public static class JsonInput
         }
         catch (JsonException ex)
         {
-            throw new EventFormatException("malformed JSON: " + FirstSentence(ex.Message), reader.BytesConsumed, ex);
+            throw Malformed(ref reader, "malformed JSON: ", ex);
         }
     }
 
     /// <summary>After the root object: only whitespace may follow.</summary>
     public static void ExpectEnd(ref Utf8JsonReader reader)
     {
-        bool more;
+        if (Read(ref reader, "unexpected content after the payload: ")) throw new EventFormatException("unexpected content after the payload", reader.TokenStartIndex);
+    }
+
+    private static bool Read(ref Utf8JsonReader reader, string context)
+    {
         try
         {
-            more = reader.Read();
+            return reader.Read();
         }
         catch (JsonException ex)
         {
-            throw new EventFormatException("unexpected content after the payload: " + FirstSentence(ex.Message), reader.BytesConsumed, ex);
+            throw Malformed(ref reader, context, ex);
         }
-        if (more) throw new EventFormatException("unexpected content after the payload", reader.TokenStartIndex);
     }
+
+    private static EventFormatException Malformed(ref Utf8JsonReader reader, string context, JsonException ex)
+        => new(context + FirstSentence(ex.Message), reader.BytesConsumed, ex);
 
     /// <summary>Requires the current token to start an object.</summary>
     public static void ExpectStartObject(ref Utf8JsonReader reader)

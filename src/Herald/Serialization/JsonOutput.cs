@@ -74,7 +74,7 @@ public ref struct JsonOutput
     public void WriteInt64(long value)
     {
         if (_span.Length - _pos < 20) Grow(20);
-        value.TryFormat(_span.Slice(_pos), out int written, default, CultureInfo.InvariantCulture);
+        Utf8Formatter.TryFormat(value, _span.Slice(_pos), out int written);
         _pos += written;
     }
 
@@ -83,7 +83,7 @@ public ref struct JsonOutput
     public void WriteInt32(int value)
     {
         if (_span.Length - _pos < 11) Grow(11);
-        value.TryFormat(_span.Slice(_pos), out int written, default, CultureInfo.InvariantCulture);
+        Utf8Formatter.TryFormat(value, _span.Slice(_pos), out int written);
         _pos += written;
     }
 

@@ -1,0 +1,19 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace Herald.Benchmarks;
+
+public static class Program
+{
+    /// <summary>
+    /// In-process toolchain: no per-benchmark project build (works offline, and quicker on 2 cores).
+    /// Pass BenchmarkDotNet arguments as usual, e.g. <c>--filter '*write*'</c>.
+    /// </summary>
+    public static void Main(string[] args)
+    {
+        IConfig config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+    }
+}

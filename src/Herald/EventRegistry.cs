@@ -28,17 +28,13 @@ public sealed class EventRegistry
     /// <summary>Finds an event by its type name.</summary>
     public bool TryGet(string eventType, out EventDescriptor descriptor) => _byName.TryGetValue(eventType, out descriptor!);
 
-    /// <summary>Finds an event by its UTF-8 type name without allocating.</summary>
+    /// <summary>Finds an event by its UTF-8 type name; allocates nothing for names up to 256 characters.</summary>
     public bool TryGet(ReadOnlySpan<byte> utf8EventType, out EventDescriptor descriptor)
     {
-        Span<char> chars = stackalloc char[256];
-        if (utf8EventType.Length <= chars.Length
-            && System.Text.Encoding.UTF8.TryGetChars(utf8EventType, chars, out int count)
-            && _byNameSpan.TryGetValue(chars.Slice(0, count), out descriptor!))
-        {
-            return true;
-        }
-        descriptor = null!;
-        return false;
+        const int StackLimit = 256;
+        if (utf8EventType.Length > StackLimit) return _byName.TryGetValue(System.Text.Encoding.UTF8.GetString(utf8EventType), out descriptor!);
+        Span<char> chars = stackalloc char[StackLimit];
+        int count = System.Text.Encoding.UTF8.GetChars(utf8EventType, chars);
+        return _byNameSpan.TryGetValue(chars.Slice(0, count), out descriptor!);
     }
 }

@@ -107,6 +107,7 @@ public sealed class GeneratedSurfaceTests
         object boxed = failure.ReadBoxed(Encoding.UTF8.GetBytes(ReaderErrorTests.ValidFailure()));
         Assert.IsType<LoopFailure>(boxed);
         Assert.False(registry.TryGet("loop.tik"u8, out _));
+        Assert.False(registry.TryGet(Encoding.UTF8.GetBytes(new string('x', 1000)), out _)); // longer than the stack buffer
         Assert.True(registry.TryGet("console.result", out EventDescriptor console));
         Assert.Equal(new[] { "issuer" }, console.RedactedFields);
         Assert.Equal("metrics_service", registry.All.Single(e => e.EventType == "metrics.aggregation_started").Source);

@@ -19,8 +19,14 @@ public interface IEvent<TSelf> where TSelf : IEvent<TSelf>
     /// <summary>The schema's <c>x-version</c>, or <c>"1.0"</c> when the schema gives none.</summary>
     static abstract string SchemaVersion { get; }
 
+    /// <summary>The schema's <c>x-source</c> (the envelope's <c>source</c>), or null when the schema gives none.</summary>
+    static abstract string? SchemaSource { get; }
+
     /// <summary>Writes the payload as compact UTF-8 JSON. Allocates nothing when <paramref name="output"/> has room.</summary>
     static abstract void Write(IBufferWriter<byte> output, in TSelf value);
+
+    /// <summary>Writes the payload into a writer that is already open, e.g. inside an envelope.</summary>
+    static abstract void WritePayload(ref Serialization.JsonOutput json, in TSelf value);
 
     /// <summary>Reads a payload written by <see cref="Write"/> or any producer that follows the schema.</summary>
     /// <exception cref="EventFormatException">The input is not a valid payload; no other exception type escapes.</exception>

@@ -94,6 +94,10 @@ internal static partial class Emitter
         w.Line();
         w.Line($"static string {IEvent}<{o.Name}>.SchemaVersion => SchemaVersion;");
         w.Line();
+        w.Line($"static string? {IEvent}<{o.Name}>.SchemaSource => {(info.Source is null ? "null" : CSharpString(info.Source))};");
+        w.Line();
+        w.Line($"static void {IEvent}<{o.Name}>.WritePayload(ref {JsonOutput} json, in {o.Name} value) => WriteObject(ref json, value);");
+        w.Line();
     }
 
     private static void EmitProperty(SourceWriter w, PropertyModel p)

@@ -1,0 +1,57 @@
+using System;
+using System.Text;
+using Herald.Serialization;
+
+namespace Herald.Publishing;
+
+/// <summary>
+/// The charter v1.0 envelope around a payload, one line of NDJSON:
+/// <c>{"id":"evt_loop_1703001234567_a1b2c3","type":"loop.tick","source":"simulation_loop","target":null,
+/// "timestamp":1703001234.567,"payload":{...},"meta":{"correlation_id":null,"version":"1.0"}}\n</c>.
+/// Everything fixed per event type is encoded once; per event only the clock, the id suffix, the
+/// correlation id and the payload are written.
+/// </summary>
+internal sealed class EnvelopeFormat
+{
+    private readonly byte[] _idPrefix;
+    private readonly byte[] _typeToTimestamp;
+    private readonly byte[] _versionAndEnd;
+
+    private EnvelopeFormat(string eventType, string source, string version)
+    {
+        string module = eventType.Split('.')[0];
+        _idPrefix = Utf8("{\"id\":" + Json("evt_" + module + "_").TrimEnd('"'));
+        _typeToTimestamp = Utf8("\",\"type\":" + Json(eventType) + ",\"source\":" + Json(source) + ",\"target\":null,\"timestamp\":");
+        _versionAndEnd = Utf8(",\"version\":" + Json(version) + "}}\n");
+    }
+
+    /// <summary>The format of <typeparamref name="TEvent"/>: source from the schema, else configuration, else <c>&lt;module&gt;_service</c>.</summary>
+    public static EnvelopeFormat For<TEvent>(string? configuredSource) where TEvent : IEvent<TEvent>
+        => new(TEvent.EventType, TEvent.SchemaSource ?? configuredSource ?? TEvent.EventType.Split('.')[0] + "_service", TEvent.SchemaVersion);
+
+    /// <summary>Writes one envelope line; <paramref name="idSuffix"/> is rendered as six hex digits.</summary>
+    public void Write<TEvent>(ref JsonOutput json, in TEvent evt, long unixMs, uint idSuffix, string? correlationId) where TEvent : IEvent<TEvent>
+    {
+        json.WriteRaw(_idPrefix);
+        json.WriteInt64(unixMs);
+        json.WriteByte((byte)'_');
+        json.WriteHex6(idSuffix);
+        json.WriteRaw(_typeToTimestamp);
+        json.WriteUnixMillisAsSeconds(unixMs);
+        json.WriteRaw(",\"payload\":"u8);
+        TEvent.WritePayload(ref json, in evt);
+        json.WriteRaw(",\"meta\":{\"correlation_id\":"u8);
+        if (correlationId is null) json.WriteNull();
+        else json.WriteString(correlationId);
+        json.WriteRaw(_versionAndEnd);
+    }
+
+    private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+
+    private static string Json(string value) => System.Text.Json.JsonSerializer.Serialize(value, EnvelopeJson.Default.String);
+}
+
+/// <summary>Encodes the fixed envelope strings once per event type (relaxed escaping, as the writer does).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions]
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+internal sealed partial class EnvelopeJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,332 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace Herald.Publishing;
+
+/// <summary>
+/// A bounded multi-producer, single-consumer queue of serialized envelopes, stored in fixed-size chunks.
+/// </summary>
+/// <remarks>
+/// <para>Producers hold <see cref="ProducerLock"/> for one event: <see cref="BeginEvent"/>, serialize through
+/// this <see cref="IBufferWriter{T}"/> straight into the current chunk, <see cref="EndEvent"/>. An event never
+/// spans chunks: when it does not fit, its partial bytes move to the next chunk. Backpressure is decided only
+/// then, when a chunk is needed and all <c>max_buffer_bytes</c> are in use:
+/// <c>drop_oldest</c> evicts the oldest queued chunk, <c>block</c> waits for the worker to free one,
+/// <c>fan_out</c> diverts the event to an overflow buffer that the producer sends itself.</para>
+/// <para>Locks: <see cref="ProducerLock"/> (producers; the worker only to seal the current chunk) is always
+/// taken before <c>_queueLock</c> (the sealed queue, the free pool and the worker's counters), never after.</para>
+/// <para>Counters are monotonic; queue length is derived: emitted − flushed − dropped. A snapshot taken under
+/// both locks is consistent.</para>
+/// </remarks>
+internal sealed class EventBuffer : IBufferWriter<byte>
+{
+    private enum Target { Chunk, Overflow, Discard }
+
+    private readonly int _chunkSize;
+    private readonly BackpressureMode _mode;
+    private readonly TimeSpan _blockTimeout;
+    private readonly object _queueLock = new();
+
+    // Guarded by _queueLock.
+    private readonly Queue<Chunk> _sealed = new();
+    private readonly Stack<Chunk> _free = new();
+    private long _flushed;
+    private long _flushedBytes;
+    private long _droppedByWorker;
+
+    // Guarded by ProducerLock.
+    private Chunk? _current;
+    private int _eventStart;
+    private Target _target;
+    private byte[] _spill = new byte[4096];
+    private int _spillLength;
+    private long _emitted;
+    private long _droppedByProducers;
+    private long _queuePeak;
+
+    public EventBuffer(int maxBufferBytes, BackpressureMode mode, TimeSpan blockTimeout, int chunkSize = 64 * 1024)
+    {
+        _chunkSize = Math.Min(chunkSize, Math.Max(4096, maxBufferBytes / 2));
+        int chunks = Math.Max(2, maxBufferBytes / _chunkSize);
+        _mode = mode;
+        _blockTimeout = blockTimeout;
+        // All of max_buffer_bytes up front: Emit then never allocates, however far the worker lags.
+        for (int i = 0; i < chunks; i++) _free.Push(new Chunk(_chunkSize));
+    }
+
+    /// <summary>Serializes producers (and the worker's sealing of a partly filled chunk).</summary>
+    public Lock ProducerLock { get; } = new();
+
+    /// <summary>Set when a chunk is sealed, so the owner can wake the worker once per chunk, not per event.</summary>
+    public Action? ChunkSealed { get; set; }
+
+    // ---- Producer side (caller holds ProducerLock) ----
+
+    public void BeginEvent()
+    {
+        _target = Target.Chunk;
+        _eventStart = _current?.Length ?? 0;
+        _spillLength = 0;
+    }
+
+    /// <summary>Completes the event. Returns the overflow bytes when the producer must send them itself (fan_out).</summary>
+    public ReadOnlyMemory<byte> EndEvent(out bool dropped)
+    {
+        _emitted++;
+        dropped = false;
+        ReadOnlyMemory<byte> overflow = default;
+        switch (_target)
+        {
+            case Target.Chunk:
+                _current!.Count++;
+                break;
+            case Target.Overflow:
+                overflow = new ReadOnlyMemory<byte>(_spill, 0, _spillLength);
+                break;
+            default:
+                _droppedByProducers++;
+                dropped = true;
+                break;
+        }
+        long queued = _emitted - _droppedByProducers - Volatile.Read(ref _flushed) - Volatile.Read(ref _droppedByWorker);
+        if (queued > _queuePeak) _queuePeak = queued;
+        return overflow;
+    }
+
+    /// <summary>Abandons a half-written event (its serializer threw): it is counted as emitted and dropped.</summary>
+    public void AbortEvent()
+    {
+        if (_target == Target.Chunk && _current is not null) _current.Length = _eventStart;
+        _target = Target.Discard;
+        EndEvent(out _);
+    }
+
+    /// <summary>Counts an event that was never serialized (stub mode, after shutdown) as emitted and dropped.</summary>
+    public void CountDropped()
+    {
+        _emitted++;
+        _droppedByProducers++;
+    }
+
+    /// <summary>The overflow send of a fan_out event finished.</summary>
+    public void OverflowSent(bool success, int bytes)
+    {
+        lock (_queueLock)
+        {
+            if (success)
+            {
+                _flushed++;
+                _flushedBytes += bytes;
+            }
+            else
+            {
+                _droppedByWorker++;
+            }
+        }
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        int needed = Math.Max(sizeHint, 1);
+        if (_target == Target.Chunk)
+        {
+            if (_current is not null && _current.Remaining >= needed) return _current.Data.AsSpan(_current.Length);
+            if (MoveToNewChunk(needed)) return _current!.Data.AsSpan(_current.Length);
+        }
+        EnsureSpill(_spillLength + needed);
+        return _spill.AsSpan(_spillLength);
+    }
+
+    public Memory<byte> GetMemory(int sizeHint = 0) => throw new NotSupportedException("Envelopes are written through GetSpan.");
+
+    public void Advance(int count)
+    {
+        if (_target == Target.Chunk) _current!.Length += count;
+        else _spillLength += count;
+    }
+
+    /// <summary>The current event does not fit: seal the current chunk and continue in a new one, applying backpressure if none is free.</summary>
+    private bool MoveToNewChunk(int needed)
+    {
+        // Park the partial event first: once sealed, the old chunk belongs to the worker.
+        int partial = _current is null ? 0 : _current.Length - _eventStart;
+        EnsureSpill(partial);
+        if (partial > 0) _current!.Data.AsSpan(_eventStart, partial).CopyTo(_spill);
+        _spillLength = partial;
+        if (_current is not null)
+        {
+            _current.Length = _eventStart;
+            Chunk full = _current;
+            _current = null;
+            SealOrRecycle(full);
+        }
+
+        Chunk? next = AcquireChunk(partial + needed);
+        if (next is null)
+        {
+            // No room: the event continues in the spill buffer, to be sent by the producer or dropped.
+            _target = _mode == BackpressureMode.FanOut ? Target.Overflow : Target.Discard;
+            return false;
+        }
+        _spill.AsSpan(0, partial).CopyTo(next.Data);
+        next.Length = partial;
+        _current = next;
+        _eventStart = 0;
+        _spillLength = 0;
+        return true;
+    }
+
+    private Chunk? AcquireChunk(int minimumSize)
+    {
+        lock (_queueLock)
+        {
+            if (minimumSize > _chunkSize) return new Chunk(minimumSize); // an event larger than a chunk gets its own
+            if (_free.TryPop(out Chunk? free)) return free;
+            switch (_mode)
+            {
+                case BackpressureMode.DropOldest:
+                    if (!_sealed.TryDequeue(out Chunk? oldest)) return null;
+                    _droppedByProducers += oldest.Count;
+                    oldest.Reset();
+                    return oldest;
+                case BackpressureMode.Block:
+                    long deadline = Environment.TickCount64 + (long)_blockTimeout.TotalMilliseconds;
+                    while (!_free.TryPop(out free))
+                    {
+                        long wait = deadline - Environment.TickCount64;
+                        if (wait <= 0) return null;
+                        Monitor.Wait(_queueLock, TimeSpan.FromMilliseconds(wait));
+                    }
+                    return free;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private void SealOrRecycle(Chunk chunk)
+    {
+        lock (_queueLock)
+        {
+            if (chunk.Count == 0)
+            {
+                Recycle(chunk);
+                return;
+            }
+            _sealed.Enqueue(chunk);
+        }
+        ChunkSealed?.Invoke();
+    }
+
+    private void EnsureSpill(int size)
+    {
+        if (_spill.Length < size) Array.Resize(ref _spill, Math.Max(size, _spill.Length * 2));
+    }
+
+    // ---- Worker side ----
+
+    /// <summary>Seals the partly filled current chunk so it can be sent (shutdown: waits for the producer lock).</summary>
+    public void SealCurrent()
+    {
+        lock (ProducerLock) SealCurrentLocked();
+    }
+
+    /// <summary>
+    /// The worker's poll and flush: seal the current chunk unless a producer holds the lock. The worker must never
+    /// wait for producers: a producer in <c>block</c> mode holds the lock while it waits for the worker to free a
+    /// chunk. A producer that holds the lock is active and will seal chunks itself.
+    /// </summary>
+    public bool TrySealCurrent()
+    {
+        if (!ProducerLock.TryEnter()) return false;
+        try
+        {
+            SealCurrentLocked();
+            return true;
+        }
+        finally
+        {
+            ProducerLock.Exit();
+        }
+    }
+
+    private void SealCurrentLocked()
+    {
+        if (_current is null || _current.Count == 0) return;
+        Chunk chunk = _current;
+        _current = null;
+        SealOrRecycle(chunk);
+    }
+
+    public bool TryTakeSealed(out Chunk chunk)
+    {
+        lock (_queueLock) return _sealed.TryDequeue(out chunk!);
+    }
+
+    /// <summary>The worker is done with a chunk: <paramref name="sent"/> of its events were delivered, the rest dropped.</summary>
+    public void Complete(Chunk chunk, int sent, long sentBytes)
+    {
+        lock (_queueLock)
+        {
+            _flushed += sent;
+            _flushedBytes += sentBytes;
+            _droppedByWorker += chunk.Count - sent;
+            Recycle(chunk);
+            Monitor.PulseAll(_queueLock); // producers waiting in block mode
+        }
+    }
+
+    /// <summary>Drops everything queued (shutdown timeout, stub fallback); returns how many events.</summary>
+    public long DropAllQueued()
+    {
+        SealCurrent();
+        long dropped = 0;
+        while (TryTakeSealed(out Chunk chunk))
+        {
+            dropped += chunk.Count;
+            Complete(chunk, 0, 0);
+        }
+        return dropped;
+    }
+
+    private void Recycle(Chunk chunk)
+    {
+        chunk.Reset();
+        if (chunk.Data.Length == _chunkSize) _free.Push(chunk); // an oversized chunk is left to the GC
+    }
+
+    /// <summary>Events emitted so far.</summary>
+    public long Emitted
+    {
+        get
+        {
+            lock (ProducerLock) return _emitted;
+        }
+    }
+
+    /// <summary>All counters at one instant.</summary>
+    public (long Emitted, long Flushed, long FlushedBytes, long Dropped, long Peak) Snapshot()
+    {
+        lock (ProducerLock)
+        {
+            lock (_queueLock)
+            {
+                return (_emitted, _flushed, _flushedBytes, _droppedByProducers + _droppedByWorker, _queuePeak);
+            }
+        }
+    }
+
+    /// <summary>Events flushed or dropped so far; everything emitted before a point is settled once this reaches the emitted count then.</summary>
+    public long Settled
+    {
+        get
+        {
+            lock (ProducerLock)
+            {
+                lock (_queueLock) return _flushed + _droppedByProducers + _droppedByWorker;
+            }
+        }
+    }
+}

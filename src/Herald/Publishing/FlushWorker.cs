@@ -1,0 +1,254 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using Herald.Transports;
+
+namespace Herald.Publishing;
+
+/// <summary>
+/// The background loop that moves sealed chunks to the transport: batches of at most <c>max_batch_size</c>
+/// events, transient failures retried with exponential backoff and jitter, permanent ones dropped and counted.
+/// An exception from the transport is a crash: the batch in flight is dropped, the worker restarts, and after
+/// <c>restart_limit</c> restarts it stops for good and the publisher falls back to stub behaviour.
+/// It runs on a dedicated thread with a synchronous wait: waking it is then a monitor pulse, which allocates
+/// nothing on the producer's thread (an awaited semaphore would queue a continuation to the thread pool).
+/// </summary>
+internal sealed class FlushWorker
+{
+    private readonly EventBuffer _buffer;
+    private readonly ITransport _transport;
+    private readonly SemaphoreSlim _sendGate;
+    private readonly TelemetryOptions _options;
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _stop = new();   // stop waiting: drain once more and exit
+    private readonly CancellationTokenSource _abort = new();  // shutdown timeout passed: cancel sends and backoff
+    private readonly object _statusLock = new();
+    private int _wakePending;
+    private TaskCompletionSource _cycle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Guarded by _statusLock: the worker's own status fields.
+    private double? _lastFlushMs;
+    private long _lastBatchCount;
+    private long _lastBatchBytes;
+    private long _consecutiveFailures;
+    private long _failuresTotal;
+    private int _restarts;
+    private bool _alive = true;
+    private string? _error;
+
+    public FlushWorker(EventBuffer buffer, ITransport transport, SemaphoreSlim sendGate, TelemetryOptions options)
+    {
+        _buffer = buffer;
+        _transport = transport;
+        _sendGate = sendGate;
+        _options = options;
+    }
+
+    /// <summary>Called at the start of every cycle (the publisher re-syncs its clock).</summary>
+    public Action? CycleStarted { get; set; }
+
+    /// <summary>Raised once when the worker stops for good after its last restart.</summary>
+    public event Action<string>? Died;
+
+    public void Start() => new Thread(Run) { IsBackground = true, Name = "herald-telemetry-worker" }.Start();
+
+    /// <summary>Wakes the worker; repeated calls before it runs cost one wake-up.</summary>
+    public void Wake()
+    {
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0) _wake.Release();
+    }
+
+    /// <summary>Completes after the worker's next full drain cycle.</summary>
+    public Task NextCycle => Volatile.Read(ref _cycle).Task;
+
+    public bool IsAlive
+    {
+        get
+        {
+            lock (_statusLock) return _alive;
+        }
+    }
+
+    /// <summary>
+    /// Stops the loop after one last drain. If that takes longer than <paramref name="timeout"/>, sends in flight
+    /// are cancelled (their events count as dropped) and the loop gets one more second to unwind.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        _stop.Cancel();
+        Wake();
+        if (await Task.WhenAny(_exited.Task, Task.Delay(timeout)).ConfigureAwait(false) != _exited.Task)
+        {
+            _abort.Cancel();
+            await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        }
+        lock (_statusLock) _alive = false;
+    }
+
+    public (double? LastFlushMs, long LastBatchCount, long LastBatchBytes, long Consecutive, long Total, int Restarts, bool Alive, string? Error) Status()
+    {
+        lock (_statusLock) return (_lastFlushMs, _lastBatchCount, _lastBatchBytes, _consecutiveFailures, _failuresTotal, _restarts, _alive, _error);
+    }
+
+    private void Run()
+    {
+        try
+        {
+            RunWithRestarts();
+        }
+        finally
+        {
+            _exited.TrySetResult();
+        }
+    }
+
+    private void RunWithRestarts()
+    {
+        while (true)
+        {
+            try
+            {
+                Loop();
+                return;
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                return; // shutdown timed out; the chunk in flight was completed as dropped
+            }
+            catch (Exception ex)
+            {
+                bool dead;
+                lock (_statusLock)
+                {
+                    _error = $"{ex.GetType().Name}: {ex.Message}";
+                    dead = _restarts >= _options.Transport.Worker.RestartLimit || _stop.IsCancellationRequested;
+                    if (dead) _alive = false;
+                    else _restarts++;
+                }
+                if (dead)
+                {
+                    _buffer.DropAllQueued();
+                    SignalCycle();
+                    Died?.Invoke(_error!);
+                    return;
+                }
+            }
+        }
+    }
+
+    // Invariant at the top of each iteration: every chunk taken from the buffer has been completed
+    // (sent or dropped), so emitted = flushed + dropped + queued holds whenever the worker waits.
+    private void Loop()
+    {
+        TimeSpan poll = TimeSpan.FromSeconds(_options.Transport.WorkerPollSeconds);
+        while (true)
+        {
+            bool stopping = _stop.IsCancellationRequested;
+            if (!stopping) _wake.Wait(poll);
+            Volatile.Write(ref _wakePending, 0);
+            stopping = _stop.IsCancellationRequested;
+            CycleStarted?.Invoke();
+
+            DrainSealed(); // first: a blocked producer may be waiting for a free chunk
+            if (_buffer.TrySealCurrent()) DrainSealed();
+            SignalCycle();
+            if (stopping) return;
+        }
+    }
+
+    private void DrainSealed()
+    {
+        while (_buffer.TryTakeSealed(out Chunk chunk)) SendChunk(chunk);
+    }
+
+    private void SignalCycle() => Interlocked.Exchange(ref _cycle, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    private void SendChunk(Chunk chunk)
+    {
+        int sent = 0;
+        long sentBytes = 0;
+        try
+        {
+            int offset = 0;
+            while (offset < chunk.Length)
+            {
+                (int length, int count) = NextBatch(chunk, offset, _options.Transport.Buffer.MaxBatchSize);
+                if (SendWithRetries(new TransportBatch(chunk.Data.AsMemory(offset, length), count)))
+                {
+                    sent += count;
+                    sentBytes += length;
+                }
+                offset += length;
+            }
+        }
+        finally
+        {
+            // Whatever was not sent (a crash mid-chunk included) is counted as dropped.
+            _buffer.Complete(chunk, sent, sentBytes);
+        }
+    }
+
+    /// <summary>The next run of at most <paramref name="maxCount"/> whole lines starting at <paramref name="offset"/>.</summary>
+    private static (int Length, int Count) NextBatch(Chunk chunk, int offset, int maxCount)
+    {
+        ReadOnlySpan<byte> rest = chunk.Data.AsSpan(offset, chunk.Length - offset);
+        int length = 0;
+        int count = 0;
+        while (count < maxCount && length < rest.Length)
+        {
+            int newline = rest.Slice(length).IndexOf((byte)'\n');
+            length += newline + 1; // every envelope ends with '\n' and JSON text never contains a raw one
+            count++;
+        }
+        return (length, count);
+    }
+
+    private bool SendWithRetries(TransportBatch batch)
+    {
+        int retryLimit = _options.Transport.Worker.SendRetryLimit;
+        for (int attempt = 0; ; attempt++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            SendResult result;
+            _sendGate.Wait(_abort.Token);
+            try
+            {
+                // File and stdout complete synchronously; a network send blocks only this worker thread.
+                ValueTask<SendResult> pending = _transport.SendAsync(batch, _abort.Token);
+                result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+            }
+            finally
+            {
+                _sendGate.Release();
+            }
+            double elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+            lock (_statusLock)
+            {
+                if (result.Outcome == SendOutcome.Success)
+                {
+                    _lastFlushMs = elapsedMs;
+                    _lastBatchCount = batch.Count;
+                    _lastBatchBytes = batch.Lines.Length;
+                    _consecutiveFailures = 0;
+                    return true;
+                }
+                _consecutiveFailures++;
+                _failuresTotal++;
+                _error = result.Error;
+            }
+            if (result.Outcome == SendOutcome.PermanentFailure || attempt >= retryLimit) return false;
+            if (_abort.Token.WaitHandle.WaitOne(Backoff(attempt, result.RetryAfter))) throw new OperationCanceledException(_abort.Token);
+        }
+    }
+
+    /// <summary>50 ms · 2^attempt, capped at 5 s, with ±20 % jitter; a peer's Retry-After wins.</summary>
+    internal static TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    {
+        if (retryAfter is { } asked) return asked;
+        double baseMs = Math.Min(5000, 50 * Math.Pow(2, attempt));
+        return TimeSpan.FromMilliseconds(baseMs * (0.8 + 0.4 * Random.Shared.NextDouble()));
+    }
+}

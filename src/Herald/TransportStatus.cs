@@ -1,0 +1,57 @@
+namespace Herald;
+
+/// <summary>
+/// A consistent snapshot of a sink's transport counters (seed 000's <c>latest_transport_status()</c>), taken
+/// atomically: <see cref="EventsEmitted"/> = <see cref="PayloadsFlushedTotal"/> + <see cref="DroppedMessages"/>
+/// + <see cref="QueueLength"/> holds in every snapshot.
+/// </summary>
+public sealed record TransportStatus
+{
+    /// <summary>Transport type, e.g. <c>file</c>, <c>stdout</c>; <c>stub</c> for the no-op sink.</summary>
+    public required string Provider { get; init; }
+
+    /// <summary>Events accepted by <c>Emit</c> since start.</summary>
+    public required long EventsEmitted { get; init; }
+
+    /// <summary>Events emitted but neither sent nor dropped yet (buffered or in flight).</summary>
+    public required long QueueLength { get; init; }
+
+    /// <summary>The largest <see cref="QueueLength"/> seen.</summary>
+    public required long QueueLengthPeak { get; init; }
+
+    /// <summary>Events dropped: backpressure, failed sends, shutdown leftovers, emits after shutdown.</summary>
+    public required long DroppedMessages { get; init; }
+
+    /// <summary>Duration of the last batch send, in milliseconds; null before the first.</summary>
+    public double? LastFlushDurationMs { get; init; }
+
+    /// <summary>Events in the last batch sent.</summary>
+    public required long LastBatchCount { get; init; }
+
+    /// <summary>Bytes in the last batch sent.</summary>
+    public required long LastFlushPayloadBytes { get; init; }
+
+    /// <summary>Events sent successfully since start.</summary>
+    public required long PayloadsFlushedTotal { get; init; }
+
+    /// <summary>Bytes sent successfully since start.</summary>
+    public required long BytesFlushedTotal { get; init; }
+
+    /// <summary>Send failures since the last success.</summary>
+    public required long ConsecutiveSendFailures { get; init; }
+
+    /// <summary>Send failures since start (each failed attempt, retries included).</summary>
+    public required long SendFailuresTotal { get; init; }
+
+    /// <summary>How often the worker was restarted after a crash.</summary>
+    public required int WorkerRestartCount { get; init; }
+
+    /// <summary>False once the worker stopped for good (restart limit reached, or shut down).</summary>
+    public required bool WorkerAlive { get; init; }
+
+    /// <summary>The worker's last error, if any (never contains secrets).</summary>
+    public string? WorkerError { get; init; }
+
+    /// <summary>Whether the transport authenticates to its peer.</summary>
+    public required bool AuthEnabled { get; init; }
+}

@@ -1,0 +1,109 @@
+using static Herald.Tests.Runtime.PublisherTestKit;
+
+namespace Herald.Tests.Runtime;
+
+/// <summary>Exact accounting under each backpressure mode, with a deliberately slow transport.</summary>
+public sealed class BackpressureTests
+{
+    [Fact]
+    public async Task Drop_oldest_drops_and_counts_and_keeps_the_queue_bounded()
+    {
+        var transport = new RecordingTransport { Delay = TimeSpan.FromMilliseconds(20) };
+        TransportStatus final;
+        long maxQueue = 0;
+        await using (var publisher = TelemetryPublisher.Create(Options(BackpressureMode.DropOldest, maxBufferBytes: 16 * 1024, maxBatch: 50), transport))
+        {
+            for (int i = 0; i < 20_000; i++)
+            {
+                publisher.Emit(Tick(i));
+                if (i % 1000 == 0)
+                {
+                    TransportStatus sample = publisher.TransportStatus;
+                    Assert.Equal(sample.EventsEmitted, sample.PayloadsFlushedTotal + sample.DroppedMessages + sample.QueueLength);
+                    maxQueue = Math.Max(maxQueue, sample.QueueLength);
+                }
+            }
+            await publisher.FlushAsync();
+            final = publisher.TransportStatus;
+        }
+        AssertSettled(final, 20_000);
+        Assert.True(final.DroppedMessages > 0, "the slow transport must have forced drops");
+        Assert.Equal(final.PayloadsFlushedTotal, transport.Lines.Count); // what the status says was sent was sent
+        Assert.InRange(maxQueue, 1, 16 * 1024 / 100); // ~100-byte envelopes: never more queued than the buffer holds
+        // The oldest were dropped: what arrived last is the newest.
+        Assert.Contains("\"tick\":19999,", transport.Lines.Last());
+    }
+
+    [Fact]
+    public async Task Block_loses_nothing_when_the_transport_keeps_up_eventually()
+    {
+        var transport = new RecordingTransport { Delay = TimeSpan.FromMilliseconds(2) };
+        TransportStatus final;
+        await using (var publisher = TelemetryPublisher.Create(Options(BackpressureMode.Block, maxBufferBytes: 16 * 1024, maxBatch: 50, blockTimeout: 30), transport))
+        {
+            for (int i = 0; i < 5_000; i++) publisher.Emit(Tick(i));
+            await publisher.FlushAsync();
+            final = publisher.TransportStatus;
+        }
+        AssertSettled(final, 5_000);
+        Assert.Equal(0, final.DroppedMessages);
+        Assert.Equal(Enumerable.Range(0, 5_000).Select(i => $"\"tick\":{i},"), transport.Lines.Select(l => l.Substring(l.IndexOf("\"tick\":", StringComparison.Ordinal), $"\"tick\":{l.Split("\"tick\":")[1].Split(',')[0]},".Length)));
+    }
+
+    [Fact]
+    public async Task Block_drops_and_counts_after_its_timeout()
+    {
+        var transport = new RecordingTransport { Delay = TimeSpan.FromMilliseconds(300) };
+        TransportStatus final;
+        await using (var publisher = TelemetryPublisher.Create(Options(BackpressureMode.Block, maxBufferBytes: 8 * 1024, maxBatch: 10, blockTimeout: 0.02), transport))
+        {
+            for (int i = 0; i < 500; i++) publisher.Emit(Tick(i));
+            await publisher.FlushAsync();
+            final = publisher.TransportStatus;
+        }
+        AssertSettled(final, 500);
+        Assert.True(final.DroppedMessages > 0);
+        Assert.Equal(final.PayloadsFlushedTotal, transport.Lines.Count);
+    }
+
+    [Fact]
+    public async Task Fan_out_sends_the_overflow_on_the_callers_thread_and_loses_nothing()
+    {
+        var transport = new RecordingTransport { Delay = TimeSpan.FromMilliseconds(5) };
+        int caller = Environment.CurrentManagedThreadId;
+        TransportStatus final;
+        var publisher = TelemetryPublisher.Create(Options(BackpressureMode.FanOut, maxBufferBytes: 8 * 1024, maxBatch: 20), transport);
+        await Task.Run(async () =>
+        {
+            caller = Environment.CurrentManagedThreadId;
+            for (int i = 0; i < 2_000; i++) publisher.Emit(Tick(i));
+            await publisher.FlushAsync();
+        });
+        final = publisher.TransportStatus;
+        await publisher.DisposeAsync();
+        AssertSettled(final, 2_000);
+        Assert.Equal(0, final.DroppedMessages);
+        Assert.Equal(2_000, transport.Lines.Count);
+        Assert.Contains(caller, transport.SenderThreads); // the overflow went out on the producer's own thread
+    }
+
+    [Fact]
+    public async Task Several_producers_at_once_are_all_accounted_for()
+    {
+        var transport = new RecordingTransport();
+        TransportStatus final;
+        await using (var publisher = TelemetryPublisher.Create(Options(BackpressureMode.Block, blockTimeout: 30), transport))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(p => Task.Run(() =>
+            {
+                for (int i = 0; i < 10_000; i++) publisher.Emit(Tick(p * 100_000 + i));
+            })));
+            await publisher.FlushAsync();
+            final = publisher.TransportStatus;
+        }
+        AssertSettled(final, 40_000);
+        Assert.Equal(40_000, transport.Lines.Count);
+        Assert.Equal(40_000, transport.Lines.Distinct().Count());
+        foreach (string line in transport.Lines.Take(200)) System.Text.Json.JsonDocument.Parse(line).Dispose();
+    }
+}

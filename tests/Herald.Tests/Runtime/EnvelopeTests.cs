@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Herald.Events;
+using static Herald.Tests.Runtime.PublisherTestKit;
+
+namespace Herald.Tests.Runtime;
+
+/// <summary>The charter v1.0 envelope as seed 004 specifies it, one per line.</summary>
+public sealed class EnvelopeTests
+{
+    [Fact]
+    public async Task Every_event_is_wrapped_in_the_charter_envelope()
+    {
+        var transport = new RecordingTransport();
+        long before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using (var publisher = TelemetryPublisher.Create(Options(), transport))
+        {
+            publisher.Emit(Tick(7));
+            using (Correlation.Begin("req-42")) publisher.Emit(new AppEvent { Source = "economy", Message = "opened" });
+            await publisher.FlushAsync();
+        }
+        long after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var lines = transport.Lines.ToArray();
+        Assert.Equal(2, lines.Length);
+
+        using var tick = JsonDocument.Parse(lines[0]);
+        JsonElement e = tick.RootElement;
+        Assert.Equal(new[] { "id", "type", "source", "target", "timestamp", "payload", "meta" }, e.EnumerateObject().Select(p => p.Name));
+        Match id = Regex.Match(e.GetProperty("id").GetString()!, "^evt_loop_([0-9]{13})_[0-9a-f]{6}$");
+        Assert.True(id.Success, e.GetProperty("id").GetString());
+        Assert.Equal("loop.tick", e.GetProperty("type").GetString());
+        Assert.Equal("simulation_loop", e.GetProperty("source").GetString()); // the schema's x-source
+        Assert.Equal(JsonValueKind.Null, e.GetProperty("target").ValueKind);
+        double timestamp = e.GetProperty("timestamp").GetDouble();
+        Assert.InRange(timestamp, (before - 20) / 1000.0, (after + 20) / 1000.0);
+        Assert.Equal(long.Parse(id.Groups[1].Value) / 1000.0, timestamp, 3);
+        Assert.Equal(Tick(7), LoopTick.Read(System.Text.Encoding.UTF8.GetBytes(e.GetProperty("payload").GetRawText())));
+        Assert.Equal(JsonValueKind.Null, e.GetProperty("meta").GetProperty("correlation_id").ValueKind);
+        Assert.Equal("1.0", e.GetProperty("meta").GetProperty("version").GetString());
+
+        using var app = JsonDocument.Parse(lines[1]);
+        Assert.Equal("app_service", app.RootElement.GetProperty("source").GetString()); // no x-source, no config: <module>_service
+        Assert.StartsWith("evt_app_", app.RootElement.GetProperty("id").GetString());
+        Assert.Equal("req-42", app.RootElement.GetProperty("meta").GetProperty("correlation_id").GetString());
+    }
+
+    [Fact]
+    public async Task Configured_source_applies_to_events_without_x_source_and_ids_are_unique()
+    {
+        var transport = new RecordingTransport();
+        // block mode: this test is about ids, so no event may be dropped by backpressure.
+        await using (var publisher = TelemetryPublisher.Create(Options(BackpressureMode.Block, blockTimeout: 30) with { Source = "townlet" }, transport))
+        {
+            for (int i = 0; i < 5000; i++) publisher.Emit(new AppEvent { Source = "s", Message = "m" });
+        }
+        var ids = transport.Lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).ToList();
+        Assert.Equal(5000, ids.Count);
+        Assert.Equal(5000, ids.Distinct().Count());
+        Assert.Contains("\"source\":\"townlet\"", transport.Lines.First());
+    }
+
+    [Fact]
+    public async Task Correlation_flows_across_awaits_and_scopes_nest()
+    {
+        var transport = new RecordingTransport();
+        await using (var publisher = TelemetryPublisher.Create(Options(), transport))
+        {
+            using (Correlation.Begin("outer"))
+            {
+                await Task.Yield();
+                publisher.Emit(Tick(1));
+                using (Correlation.Begin("inner")) publisher.Emit(Tick(2));
+                publisher.Emit(Tick(3));
+            }
+            publisher.Emit(Tick(4));
+        }
+        var ids = transport.Lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("meta").GetProperty("correlation_id")).Select(c => c.ValueKind == JsonValueKind.Null ? null : c.GetString()).ToList();
+        Assert.Equal(new[] { "outer", "inner", "outer", null }, ids);
+    }
+}

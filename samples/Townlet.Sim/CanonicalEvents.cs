@@ -30,11 +30,37 @@ internal static class CanonicalEvents
         Worker = new TransportSnapshotWorker { Alive = true, Error = null, RestartCount = 0 },
     };
 
+    /// <summary>Every canonical event as JSON, each checked by a write → read round trip.</summary>
     public static IEnumerable<(string Type, string Json)> All()
     {
-        yield return Show(new LoopTick { Tick = 1201, DurationMs = 16.667, AgentCount = 128, EventsEmitted = 42 });
-        yield return Show(Health());
-        yield return Show(new LoopFailure
+        var shown = new List<(string, string)>();
+        Visit(new ShowVisitor(shown));
+        return shown;
+    }
+
+    /// <summary>Emits one of each canonical event.</summary>
+    public static void PublishAll(Herald.ITelemetrySink sink) => Visit(new EmitVisitor(sink));
+
+    private interface IVisitor
+    {
+        void Visit<TEvent>(TEvent value) where TEvent : Herald.IEvent<TEvent>;
+    }
+
+    private sealed class ShowVisitor(List<(string, string)> shown) : IVisitor
+    {
+        public void Visit<TEvent>(TEvent value) where TEvent : Herald.IEvent<TEvent> => shown.Add(Show(value));
+    }
+
+    private sealed class EmitVisitor(Herald.ITelemetrySink sink) : IVisitor
+    {
+        public void Visit<TEvent>(TEvent value) where TEvent : Herald.IEvent<TEvent> => sink.Emit(value);
+    }
+
+    private static void Visit(IVisitor v)
+    {
+        v.Visit(new LoopTick { Tick = 1201, DurationMs = 16.667, AgentCount = 128, EventsEmitted = 42 });
+        v.Visit(Health());
+        v.Visit(new LoopFailure
         {
             Tick = 1202,
             DurationMs = 3.5,
@@ -46,7 +72,7 @@ internal static class CanonicalEvents
             Health = Health(),
             Summary = new LoopFailureSummary { DurationMs = 3.5, QueueLength = 3, DroppedMessages = 0 },
         });
-        yield return Show(new ConsoleResult
+        v.Visit(new ConsoleResult
         {
             Tick = 1202,
             CmdId = "cmd-7",
@@ -56,19 +82,19 @@ internal static class CanonicalEvents
             DurationMs = 0.8,
             Result = JsonSerializer.SerializeToElement(new { agent_id = 129 }),
         });
-        yield return Show(new MetricsAggregationStarted { JobId = "aggregate_mission_metrics", StartedAt = Now });
-        yield return Show(new MetricsAggregationCompleted { JobId = "aggregate_mission_metrics", EntriesProcessed = 247, DurationMs = 3323, CompletedAt = Now + 3.323 });
-        yield return Show(new MetricsAggregationFailed { JobId = "aggregate_mission_metrics", ErrorMessage = "Connection to Redis lost", ErrorType = "RedisConnectionError", FailedAt = Now + 5.111 });
-        yield return Show(new TelemetryConnectionEstablished { RobotId = "agent_017", ConnectionId = "ws_agent_017_1703003456", ConnectedAt = Now });
-        yield return Show(new TelemetryConnectionClosed { RobotId = "agent_017", ConnectionId = "ws_agent_017_1703003456", DurationSeconds = 1080.5, Reason = "client_disconnect", DisconnectedAt = Now + 1080.5 });
-        yield return Show(new TelemetryMetricsPublished
+        v.Visit(new MetricsAggregationStarted { JobId = "aggregate_mission_metrics", StartedAt = Now });
+        v.Visit(new MetricsAggregationCompleted { JobId = "aggregate_mission_metrics", EntriesProcessed = 247, DurationMs = 3323, CompletedAt = Now + 3.323 });
+        v.Visit(new MetricsAggregationFailed { JobId = "aggregate_mission_metrics", ErrorMessage = "Connection to Redis lost", ErrorType = "RedisConnectionError", FailedAt = Now + 5.111 });
+        v.Visit(new TelemetryConnectionEstablished { RobotId = "agent_017", ConnectionId = "ws_agent_017_1703003456", ConnectedAt = Now });
+        v.Visit(new TelemetryConnectionClosed { RobotId = "agent_017", ConnectionId = "ws_agent_017_1703003456", DurationSeconds = 1080.5, Reason = "client_disconnect", DisconnectedAt = Now + 1080.5 });
+        v.Visit(new TelemetryMetricsPublished
         {
             RobotId = "agent_017",
             Metrics = new TelemetryMetricsPublishedMetrics { CpuUsage = 45.2, MemoryUsage = 62.8, NetworkLatencyMs = 12.5, BatteryPercentage = 78.0 },
             PublishedAt = Now,
         });
-        yield return Show(new AppEvent { Source = "economy", Message = "market opened", Severity = AppEventSeverity.Info });
-        yield return Show(new AppMetric
+        v.Visit(new AppEvent { Source = "economy", Message = "market opened", Severity = AppEventSeverity.Info });
+        v.Visit(new AppMetric
         {
             Name = "agents.hunger.mean",
             Value = 0.37,

@@ -13,6 +13,11 @@ public static class Program
     /// </summary>
     public static void Main(string[] args)
     {
+        if (args is ["latency"])
+        {
+            LatencyProbe.Run();
+            return;
+        }
         IConfig config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
     }

@@ -90,8 +90,6 @@ internal sealed class EventBuffer : IBufferWriter<byte>
                 dropped = true;
                 break;
         }
-        long queued = _emitted - _droppedByProducers - Volatile.Read(ref _flushed) - Volatile.Read(ref _droppedByWorker);
-        if (queued > _queuePeak) _queuePeak = queued;
         return overflow;
     }
 
@@ -216,8 +214,20 @@ internal sealed class EventBuffer : IBufferWriter<byte>
                 return;
             }
             _sealed.Enqueue(chunk);
+            SamplePeak();
         }
         ChunkSealed?.Invoke();
+    }
+
+    /// <summary>
+    /// Records the queue length as a peak candidate. Called under both locks once per sealed chunk and per
+    /// snapshot, not per event: reading the worker's counters on every emit would pull their cache line
+    /// across cores each time. The queue is longest just before the worker takes a chunk, which is when this runs.
+    /// </summary>
+    private void SamplePeak()
+    {
+        long queued = _emitted - _droppedByProducers - _flushed - _droppedByWorker;
+        if (queued > _queuePeak) _queuePeak = queued;
     }
 
     private void EnsureSpill(int size)
@@ -313,6 +323,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         {
             lock (_queueLock)
             {
+                SamplePeak();
                 return (_emitted, _flushed, _flushedBytes, _droppedByProducers + _droppedByWorker, _queuePeak);
             }
         }

@@ -193,6 +193,9 @@ internal sealed class FlushWorker
     /// <summary>The next run of at most <paramref name="maxCount"/> whole lines starting at <paramref name="offset"/>.</summary>
     private static (int Length, int Count) NextBatch(Chunk chunk, int offset, int maxCount)
     {
+        // A chunk that fits in one batch goes whole: scanning it would pull every cache line the producer
+        // wrote over to this core, and the producer would pay to pull them back when the chunk is reused.
+        if (offset == 0 && chunk.Count <= maxCount) return (chunk.Length, chunk.Count);
         ReadOnlySpan<byte> rest = chunk.Data.AsSpan(offset, chunk.Length - offset);
         int length = 0;
         int count = 0;

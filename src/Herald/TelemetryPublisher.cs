@@ -28,6 +28,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
     private readonly FlushWorker _worker;
     private readonly LatestValues _latest = new();
     private readonly CoarseClock _clock = new();
+    private readonly EnvelopeStamp _stamp = new();
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly int _maxBatch;
     private readonly int _flushIntervalTicks;
@@ -86,11 +87,12 @@ public sealed class TelemetryPublisher : ITelemetrySink
             }
             _latest.Store(in evt);
             EnvelopeFormat format = FormatOf<TEvent>();
+            _stamp.Update(unixMs);
             _buffer.BeginEvent();
             try
             {
                 var json = new JsonOutput(_buffer);
-                format.Write(ref json, in evt, unixMs, NextIdSuffix(), correlation);
+                format.Write(ref json, in evt, _stamp, NextIdSuffix(), correlation);
                 json.Complete();
             }
             catch (Exception)

@@ -30,14 +30,14 @@ internal sealed class EnvelopeFormat
         => new(TEvent.EventType, TEvent.SchemaSource ?? configuredSource ?? TEvent.EventType.Split('.')[0] + "_service", TEvent.SchemaVersion);
 
     /// <summary>Writes one envelope line; <paramref name="idSuffix"/> is rendered as six hex digits.</summary>
-    public void Write<TEvent>(ref JsonOutput json, in TEvent evt, long unixMs, uint idSuffix, string? correlationId) where TEvent : IEvent<TEvent>
+    public void Write<TEvent>(ref JsonOutput json, in TEvent evt, EnvelopeStamp stamp, uint idSuffix, string? correlationId) where TEvent : IEvent<TEvent>
     {
         json.WriteRaw(_idPrefix);
-        json.WriteInt64(unixMs);
+        json.WriteRaw(stamp.Millis);
         json.WriteByte((byte)'_');
         json.WriteHex6(idSuffix);
         json.WriteRaw(_typeToTimestamp);
-        json.WriteUnixMillisAsSeconds(unixMs);
+        json.WriteRaw(stamp.Seconds);
         json.WriteRaw(",\"payload\":"u8);
         TEvent.WritePayload(ref json, in evt);
         json.WriteRaw(",\"meta\":{\"correlation_id\":"u8);

@@ -31,7 +31,8 @@ internal sealed class EventBuffer : IBufferWriter<byte>
 
     // Guarded by _queueLock.
     private readonly Queue<Chunk> _sealed = new();
-    private readonly Stack<Chunk> _free = new();
+    // Oldest-first reuse: the chunk the worker touched longest ago is the coolest in its cache.
+    private readonly Queue<Chunk> _free = new();
     private long _flushed;
     private long _flushedBytes;
     private long _droppedByWorker;
@@ -53,7 +54,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         _mode = mode;
         _blockTimeout = blockTimeout;
         // All of max_buffer_bytes up front: Emit then never allocates, however far the worker lags.
-        for (int i = 0; i < chunks; i++) _free.Push(new Chunk(_chunkSize));
+        for (int i = 0; i < chunks; i++) _free.Enqueue(new Chunk(_chunkSize));
     }
 
     /// <summary>Serializes producers (and the worker's sealing of a partly filled chunk).</summary>
@@ -181,7 +182,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         lock (_queueLock)
         {
             if (minimumSize > _chunkSize) return new Chunk(minimumSize); // an event larger than a chunk gets its own
-            if (_free.TryPop(out Chunk? free)) return free;
+            if (_free.TryDequeue(out Chunk? free)) return free;
             switch (_mode)
             {
                 case BackpressureMode.DropOldest:
@@ -191,7 +192,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
                     return oldest;
                 case BackpressureMode.Block:
                     long deadline = Environment.TickCount64 + (long)_blockTimeout.TotalMilliseconds;
-                    while (!_free.TryPop(out free))
+                    while (!_free.TryDequeue(out free))
                     {
                         long wait = deadline - Environment.TickCount64;
                         if (wait <= 0) return null;
@@ -304,7 +305,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     private void Recycle(Chunk chunk)
     {
         chunk.Reset();
-        if (chunk.Data.Length == _chunkSize) _free.Push(chunk); // an oversized chunk is left to the GC
+        if (chunk.Data.Length == _chunkSize) _free.Enqueue(chunk); // an oversized chunk is left to the GC
     }
 
     /// <summary>Events emitted so far.</summary>

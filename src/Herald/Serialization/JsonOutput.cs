@@ -132,24 +132,6 @@ public ref struct JsonOutput
         _pos += 6;
     }
 
-    /// <summary>Writes Unix milliseconds as seconds with up to three decimals (<c>1703001234.567</c>), trailing zeros trimmed.</summary>
-    public void WriteUnixMillisAsSeconds(long unixMs)
-    {
-        WriteInt64(unixMs / 1000);
-        int millis = (int)(unixMs % 1000);
-        if (millis == 0) return;
-        if (_span.Length - _pos < 4) Grow(4);
-        _span[_pos++] = (byte)'.';
-        int digits = millis % 100 == 0 ? 1 : millis % 10 == 0 ? 2 : 3;
-        int scaled = digits == 1 ? millis / 100 : digits == 2 ? millis / 10 : millis;
-        for (int i = digits - 1; i >= 0; i--)
-        {
-            _span[_pos + i] = (byte)('0' + scaled % 10);
-            scaled /= 10;
-        }
-        _pos += digits;
-    }
-
     /// <summary>Writes a UUID in the 36-character lower-case form.</summary>
     public void WriteGuid(Guid value)
     {

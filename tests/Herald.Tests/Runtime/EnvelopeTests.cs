@@ -59,6 +59,22 @@ public sealed class EnvelopeTests
         Assert.Contains("\"source\":\"townlet\"", transport.Lines.First());
     }
 
+    [Theory]
+    [InlineData(1703001234567L, "1703001234567", "1703001234.567")]
+    [InlineData(1703001234500L, "1703001234500", "1703001234.5")]
+    [InlineData(1703001234050L, "1703001234050", "1703001234.05")]
+    [InlineData(1703001234000L, "1703001234000", "1703001234")]
+    [InlineData(1703001234007L, "1703001234007", "1703001234.007")]
+    public void Stamp_digits_are_exact_and_trimmed(long unixMs, string millis, string seconds)
+    {
+        var stamp = new Herald.Publishing.EnvelopeStamp();
+        stamp.Update(unixMs - 1);
+        stamp.Update(unixMs);
+        Assert.Equal(millis, System.Text.Encoding.ASCII.GetString(stamp.Millis));
+        Assert.Equal(seconds, System.Text.Encoding.ASCII.GetString(stamp.Seconds));
+        Assert.Equal(unixMs / 1000.0, double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public async Task Correlation_flows_across_awaits_and_scopes_nest()
     {

@@ -101,7 +101,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
                 _buffer.AbortEvent();
                 return;
             }
-            ReadOnlyMemory<byte> overflow = _buffer.EndEvent(out _);
+            ReadOnlyMemory<byte> overflow = _buffer.EndEvent();
             if (!overflow.IsEmpty) SendOverflow(overflow);
             if (++_sinceWake >= _maxBatch)
             {

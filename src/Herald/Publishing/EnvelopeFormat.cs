@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Text;
 using Herald.Serialization;
 
@@ -48,10 +49,13 @@ internal sealed class EnvelopeFormat
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 
-    private static string Json(string value) => System.Text.Json.JsonSerializer.Serialize(value, EnvelopeJson.Default.String);
+    /// <summary>A JSON string literal with the writer's own escaping, so envelope and payload follow one set of rules.</summary>
+    private static string Json(string value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var json = new JsonOutput(buffer);
+        json.WriteString(value);
+        json.Complete();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }
-
-/// <summary>Encodes the fixed envelope strings once per event type (relaxed escaping, as the writer does).</summary>
-[System.Text.Json.Serialization.JsonSourceGenerationOptions]
-[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
-internal sealed partial class EnvelopeJson : System.Text.Json.Serialization.JsonSerializerContext;

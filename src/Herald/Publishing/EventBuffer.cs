@@ -73,10 +73,9 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     }
 
     /// <summary>Completes the event. Returns the overflow bytes when the producer must send them itself (fan_out).</summary>
-    public ReadOnlyMemory<byte> EndEvent(out bool dropped)
+    public ReadOnlyMemory<byte> EndEvent()
     {
         _emitted++;
-        dropped = false;
         ReadOnlyMemory<byte> overflow = default;
         switch (_target)
         {
@@ -88,7 +87,6 @@ internal sealed class EventBuffer : IBufferWriter<byte>
                 break;
             default:
                 _droppedByProducers++;
-                dropped = true;
                 break;
         }
         return overflow;
@@ -99,7 +97,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     {
         if (_target == Target.Chunk && _current is not null) _current.Length = _eventStart;
         _target = Target.Discard;
-        EndEvent(out _);
+        EndEvent();
     }
 
     /// <summary>Counts an event that was never serialized (stub mode, after shutdown) as emitted and dropped.</summary>

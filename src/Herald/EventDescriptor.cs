@@ -11,7 +11,7 @@ public delegate object BoxedEventReader(ReadOnlySpan<byte> utf8);
 public sealed class EventDescriptor
 {
     private EventDescriptor(string eventType, string version, string? priority, string? source, Type clrType,
-        ImmutableArray<string> fields, ImmutableArray<string> redactedFields, BoxedEventReader read)
+        ImmutableArray<string> fields, ImmutableArray<string> redactedFields, ImmutableArray<string> redactableFields, BoxedEventReader read)
     {
         EventType = eventType;
         EventTypeUtf8 = Encoding.UTF8.GetBytes(eventType).ToImmutableArray();
@@ -21,6 +21,7 @@ public sealed class EventDescriptor
         ClrType = clrType;
         Fields = fields;
         RedactedFields = redactedFields;
+        RedactableFields = redactableFields;
         ReadBoxed = read;
     }
 
@@ -48,14 +49,17 @@ public sealed class EventDescriptor
     /// <summary>Top-level fields marked <c>x-redact</c>.</summary>
     public ImmutableArray<string> RedactedFields { get; }
 
+    /// <summary>Top-level fields that can be redacted: string and free-form fields among the first 64.</summary>
+    public ImmutableArray<string> RedactableFields { get; }
+
     /// <summary>Reads a payload into a boxed instance of <see cref="ClrType"/>; throws <see cref="EventFormatException"/>.</summary>
     public BoxedEventReader ReadBoxed { get; }
 
     /// <summary>Builds the descriptor of a generated event (called by the generated registry).</summary>
-    public static EventDescriptor Create<TEvent>(string? priority, string? source, string[] fields, string[] redactedFields)
+    public static EventDescriptor Create<TEvent>(string? priority, string? source, string[] fields, string[] redactedFields, string[] redactableFields)
         where TEvent : IEvent<TEvent>
         => new(TEvent.EventType, TEvent.SchemaVersion, priority, source, typeof(TEvent),
-            fields.ToImmutableArray(), redactedFields.ToImmutableArray(), static utf8 => TEvent.Read(utf8));
+            fields.ToImmutableArray(), redactedFields.ToImmutableArray(), redactableFields.ToImmutableArray(), static utf8 => TEvent.Read(utf8));
 
     /// <inheritdoc />
     public override string ToString() => $"{EventType} v{Version} ({ClrType.Name})";

@@ -26,7 +26,20 @@ public interface IEvent<TSelf> where TSelf : IEvent<TSelf>
     static abstract void Write(IBufferWriter<byte> output, in TSelf value);
 
     /// <summary>Writes the payload into a writer that is already open, e.g. inside an envelope.</summary>
-    static abstract void WritePayload(ref Serialization.JsonOutput json, in TSelf value);
+    /// <param name="json">The open writer.</param>
+    /// <param name="value">The event.</param>
+    /// <param name="redactions">Top-level fields (bit i = field i in schema order) written as <c>"[REDACTED]"</c>
+    /// instead of their value; only string and free-form fields can be masked, other bits are ignored.</param>
+    static abstract void WritePayload(ref Serialization.JsonOutput json, in TSelf value, ulong redactions);
+
+    /// <summary>The top-level fields the schema marks <c>x-redact</c>, as a mask for <see cref="WritePayload"/>.</summary>
+    static abstract ulong SchemaRedactions { get; }
+
+    /// <summary>Top-level fields (bit i = field i in schema order, first 64) that hold a value, not null.</summary>
+    static abstract ulong PresentFields(in TSelf value);
+
+    /// <summary>Checks the schema's constraints; null when valid, else the first violation as <c>"$.path: reason"</c>.</summary>
+    static abstract string? Validate(in TSelf value);
 
     /// <summary>Reads a payload written by <see cref="Write"/> or any producer that follows the schema.</summary>
     /// <exception cref="EventFormatException">The input is not a valid payload; no other exception type escapes.</exception>

@@ -25,9 +25,10 @@ internal static partial class Emitter
             {
                 string fields = "new string[] { " + string.Join(", ", e.Fields.Select(CSharpString)) + " }";
                 string redacted = "new string[] { " + string.Join(", ", e.RedactedFields.Select(CSharpString)) + " }";
+                string redactable = "new string[] { " + string.Join(", ", e.RedactableFields.Select(CSharpString)) + " }";
                 string priority = e.Event.Priority is null ? "null" : CSharpString(e.Event.Priority);
                 string source = e.Event.Source is null ? "null" : CSharpString(e.Event.Source);
-                w.Line($"{EventDescriptor}.Create<{e.TypeName}>(priority: {priority}, source: {source}, fields: {fields}, redactedFields: {redacted}),");
+                w.Line($"{EventDescriptor}.Create<{e.TypeName}>(priority: {priority}, source: {source}, fields: {fields}, redactedFields: {redacted}, redactableFields: {redactable}),");
             }
         }
         w.Line("});");

@@ -25,8 +25,9 @@ internal static partial class Emitter
             w.Line();
         }
 
+        bool redactable = HasRedactableFields(o);
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-        w.Open($"public static void WriteObject(ref {JsonOutput} json, {param})");
+        w.Open($"public static void WriteObject(ref {JsonOutput} json, {param}" + (redactable ? ", ulong redact = 0UL)" : ")"));
         var locals = new LocalNames();
         int firstAlways = -1;
         for (int i = 0; i < o.Properties.Count; i++)
@@ -64,13 +65,13 @@ internal static partial class Emitter
                     // Null written as null: a required nullable field, or a non-nullable reference the caller left null.
                     string v = locals.Next("v");
                     w.Open($"if ({access} is {{ }} {v})");
-                    EmitValue(w, p.Type, v, locals);
+                    EmitPropertyValue(w, o, i, v, locals);
                     w.Close();
                     w.Line("else json.WriteNull();");
                 }
                 else
                 {
-                    EmitValue(w, p.Type, access, locals);
+                    EmitPropertyValue(w, o, i, access, locals);
                 }
             }
             else
@@ -87,13 +88,28 @@ internal static partial class Emitter
                 {
                     w.Line($"json.WriteRaw({Utf8Literal("," + name)});");
                 }
-                EmitValue(w, p.Type, v, locals);
+                EmitPropertyValue(w, o, i, v, locals);
                 w.Close();
             }
         }
         if (o.Properties.Count > 0) w.Line("json.WriteByte((byte)'}');");
         w.Close();
         w.Line();
+    }
+
+    /// <summary>A top-level property's value; redactable ones write the mask instead when their bit is set.</summary>
+    private static void EmitPropertyValue(SourceWriter w, ObjectModel o, int index, string expr, LocalNames locals)
+    {
+        PropertyModel p = o.Properties[index];
+        if (!IsRedactable(o, index))
+        {
+            EmitValue(w, p.Type, expr, locals);
+            return;
+        }
+        w.Line($"if ((redact & {FieldBit(index)}) != 0) json.WriteRaw({Utf8Literal(JsonString(RedactedMarker))});");
+        w.Open("else");
+        EmitValue(w, p.Type, expr, locals);
+        w.Close();
     }
 
     /// <summary>Writes the value of <paramref name="expr"/> (non-null) of type <paramref name="type"/>.</summary>

@@ -96,7 +96,62 @@ internal static partial class Emitter
         w.Line();
         w.Line($"static string? {IEvent}<{o.Name}>.SchemaSource => {(info.Source is null ? "null" : CSharpString(info.Source))};");
         w.Line();
-        w.Line($"static void {IEvent}<{o.Name}>.WritePayload(ref {JsonOutput} json, in {o.Name} value) => WriteObject(ref json, value);");
+        string redactArgument = HasRedactableFields(o) ? ", redactions" : "";
+        w.Line($"static void {IEvent}<{o.Name}>.WritePayload(ref {JsonOutput} json, in {o.Name} value, ulong redactions) => WriteObject(ref json, value{redactArgument});");
+        w.Line();
+        ulong schemaRedactions = 0;
+        for (int i = 0; i < o.Properties.Count; i++)
+        {
+            if (o.Properties[i].Redact && IsRedactable(o, i)) schemaRedactions |= 1UL << i;
+        }
+        w.Line($"static ulong {IEvent}<{o.Name}>.SchemaRedactions => {Hex(schemaRedactions)};");
+        w.Line();
+        EmitPresentFields(w, o);
+        w.Line($"static string? {IEvent}<{o.Name}>.Validate(in {o.Name} value) => value.Validate();");
+        w.Line();
+    }
+
+    /// <summary>The value written for a redacted field.</summary>
+    internal const string RedactedMarker = "[REDACTED]";
+
+    /// <summary>Top-level fields the runtime addresses with 64-bit masks (redaction, ensure_fields): the first 64.</summary>
+    internal const int MaskableFields = 64;
+
+    private static bool HasRedactableFields(ObjectModel o)
+    {
+        if (o.Event is null) return false;
+        for (int i = 0; i < o.Properties.Count; i++)
+        {
+            if (IsRedactable(o, i)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Whether the runtime may mask this top-level field of an event: a non-constant string or free-form value.</summary>
+    internal static bool IsRedactable(ObjectModel o, int index)
+    {
+        PropertyModel p = o.Properties[index];
+        return o.Event is not null && index < MaskableFields && p.ConstCSharp is null && p.Type.Kind is ValueKind.String or ValueKind.Json;
+    }
+
+    private static string FieldBit(int index) => Hex(1UL << index);
+
+    private static string Hex(ulong value) => "0x" + value.ToString("X", System.Globalization.CultureInfo.InvariantCulture) + "UL";
+
+    /// <summary><c>PresentFields</c>: one bit per top-level field that has a value (not null), for <c>ensure_fields</c>.</summary>
+    private static void EmitPresentFields(SourceWriter w, ObjectModel o)
+    {
+        ulong always = 0;
+        var checks = new System.Collections.Generic.List<string>();
+        for (int i = 0; i < o.Properties.Count && i < MaskableFields; i++)
+        {
+            PropertyModel p = o.Properties[i];
+            bool mayBeNull = p.ConstCSharp is null && (p.IsNullable || !p.Type.IsCSharpValueType);
+            if (mayBeNull) checks.Add($"(value.{p.CSharpName} is null ? 0UL : {FieldBit(i)})");
+            else always |= 1UL << i;
+        }
+        checks.Insert(0, Hex(always));
+        w.Line($"static ulong {IEvent}<{o.Name}>.PresentFields(in {o.Name} value) => {string.Join(" | ", checks)};");
         w.Line();
     }
 

@@ -375,6 +375,13 @@ internal sealed partial class SchemaCompiler
         {
             if (redactMember.Value is JsonBool b) redact = b.Value;
             else Report(ctx, DiagnosticIds.InvalidKeywordValue, redactMember.Value.Span, "'x-redact' must be true or false", pointer + "/x-redact");
+            // The runtime masks a redacted value with the string "[REDACTED]", which only string and free-form
+            // fields can hold and still be read back; masks are per top-level field of an event.
+            bool topLevel = ctx.Document.IsEvent && pointer.TrimStart('#').LastIndexOf("/properties/", StringComparison.Ordinal) == 0;
+            if (redact && !topLevel)
+                Report(ctx, DiagnosticIds.InvalidKeywordValue, redactMember.Value.Span, "'x-redact' is only allowed on top-level properties of an event", pointer + "/x-redact");
+            else if (redact && type.Kind is not (ValueKind.String or ValueKind.Json))
+                Report(ctx, DiagnosticIds.InvalidKeywordValue, redactMember.Value.Span, "'x-redact' is only allowed on string and free-form properties (a redacted value is written as \"[REDACTED]\")", pointer + "/x-redact");
         }
 
         string? constValue = schema.Find("const") is { } c ? Literal(ctx, c.Value, type, pointer + "/const", "const") : null;

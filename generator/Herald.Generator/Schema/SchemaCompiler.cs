@@ -75,7 +75,8 @@ internal sealed partial class SchemaCompiler
                     root.Name,
                     info,
                     root.Properties.Select(p => p.JsonName).ToEquatableArray(),
-                    root.Properties.Where(p => p.Redact).Select(p => p.JsonName).ToEquatableArray()));
+                    root.Properties.Where(p => p.Redact).Select(p => p.JsonName).ToEquatableArray(),
+                    root.Properties.Where((_, i) => Emit.Emitter.IsRedactable(root, i)).Select(p => p.JsonName).ToEquatableArray()));
             }
         }
 

@@ -40,7 +40,7 @@ internal sealed class EnvelopeFormat
         json.WriteRaw(_typeToTimestamp);
         json.WriteRaw(stamp.Seconds);
         json.WriteRaw(",\"payload\":"u8);
-        TEvent.WritePayload(ref json, in evt);
+        TEvent.WritePayload(ref json, in evt, 0);
         json.WriteRaw(",\"meta\":{\"correlation_id\":"u8);
         if (correlationId is null) json.WriteNull();
         else json.WriteString(correlationId);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 
 namespace Herald;
 
@@ -21,6 +22,10 @@ public sealed class EventRegistry
         }
         _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    /// <summary>One registry holding the events of several (e.g. the game's own and a shared event library's).</summary>
+    /// <exception cref="ArgumentException">An event type is defined by more than one registry.</exception>
+    public static EventRegistry Combine(params EventRegistry[] registries) => new(registries.SelectMany(r => r.All));
 
     /// <summary>Every registered event, in schema-file order.</summary>
     public ImmutableArray<EventDescriptor> All { get; }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 
 namespace Herald;
 
@@ -25,18 +26,84 @@ public sealed record TelemetryOptions
     /// <summary>Envelope <c>source</c> for events whose schema has no <c>x-source</c> (default: <c>&lt;module&gt;_service</c>).</summary>
     public string? Source { get; init; }
 
-    /// <summary>How long <c>DisposeAsync</c> waits for queued events to be sent before counting them as dropped.</summary>
+    /// <summary>How long <c>DisposeAsync</c> waits for queued events to be sent before counting them as dropped (<c>shutdown_timeout_seconds</c>).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>telemetry.transforms</c>.</summary>
+    public TransformsOptions Transforms { get; init; } = new();
+
+    /// <summary>
+    /// The project's event types (the generated <c>HeraldEvents.Registry</c>, or several joined with
+    /// <see cref="EventRegistry.Combine"/>). Needed when transforms name event kinds or fields, so that a typo
+    /// fails at startup instead of silently matching nothing.
+    /// </summary>
+    public EventRegistry? Events { get; init; }
+
+    /// <summary>Reads the <c>telemetry:</c> section of a YAML or JSON file (docs/configuration.md).</summary>
+    /// <param name="path">The file; its other top-level keys are the application's and are not read.</param>
+    /// <param name="events">The event types transforms may name; checked now when given, else when the publisher is created.</param>
+    /// <exception cref="TelemetryConfigException">The file is missing, cannot be parsed, or has invalid values; every problem is named with its line and column.</exception>
+    public static TelemetryOptions FromFile(string path, EventRegistry? events = null) => Configuration.TelemetryConfigLoader.FromFile(path, events);
+
+    /// <summary>
+    /// Reads a <c>telemetry</c> section of <c>Microsoft.Extensions.Configuration</c> (appsettings, environment variables,
+    /// command line, <c>AddTelemetryFile</c>). Keys are matched case-insensitively.
+    /// </summary>
+    /// <exception cref="TelemetryConfigException">Invalid values; every problem is named.</exception>
+    public static TelemetryOptions FromConfiguration(Microsoft.Extensions.Configuration.IConfiguration section, EventRegistry? events = null)
+        => Configuration.TelemetryConfigLoader.FromConfiguration(section, events);
 }
+
+/// <summary><c>telemetry.transforms</c>: what happens to each event before any listener, subscriber or transport sees it.</summary>
+public sealed record TransformsOptions
+{
+    /// <summary><c>pipeline</c>: the transforms, in order.</summary>
+    public ImmutableArray<TransformOptions> Pipeline { get; init; } = ImmutableArray<TransformOptions>.Empty;
+
+    /// <summary><c>schema_redaction</c>: whether fields the schema marks <c>x-redact</c> are redacted (default true).</summary>
+    public bool SchemaRedaction { get; init; } = true;
+}
+
+/// <summary>One transform of <c>telemetry.transforms.pipeline</c>.</summary>
+public abstract record TransformOptions
+{
+    private protected TransformOptions()
+    {
+    }
+
+    /// <summary>The event kinds it applies to; empty means all.</summary>
+    public ImmutableArray<string> Kinds { get; init; } = ImmutableArray<string>.Empty;
+}
+
+/// <summary><c>redact_fields: {fields, kinds}</c>: the fields are written as <c>"[REDACTED]"</c> (kinds empty: every kind that has the field).</summary>
+public sealed record RedactFieldsTransform(ImmutableArray<string> Fields) : TransformOptions;
+
+/// <summary><c>ensure_fields: {required_fields_by_kind}</c>: events of a kind missing one of its fields (absent or null) are rejected and counted.</summary>
+public sealed record EnsureFieldsTransform(ImmutableDictionary<string, ImmutableArray<string>> RequiredFieldsByKind) : TransformOptions;
+
+/// <summary><c>schema_validator</c>: events that break their schema's constraints (bounds, lengths, patterns, item counts) are rejected and counted.</summary>
+public sealed record SchemaValidatorTransform : TransformOptions;
+
+/// <summary><c>snapshot_normalizer</c>: free-form objects and maps are written with their keys sorted, so equal events are equal bytes.</summary>
+public sealed record SnapshotNormalizerTransform : TransformOptions;
 
 /// <summary><c>telemetry.transport</c>.</summary>
 public sealed record TransportOptions
 {
-    /// <summary><c>type</c>: <c>stdout</c> or <c>file</c> (network transports come with their own issue).</summary>
+    /// <summary><c>type</c>: <c>stdout</c> or <c>file</c>.</summary>
     public string Type { get; init; } = "stdout";
 
     /// <summary><c>file_path</c> for the file transport.</summary>
     public string? FilePath { get; init; }
+
+    /// <summary><c>endpoint</c>: where network transports connect.</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary><c>enable_tls</c>: network transports use TLS.</summary>
+    public bool EnableTls { get; init; }
+
+    /// <summary><c>send_timeout_seconds</c>: the longest one send may take.</summary>
+    public double SendTimeoutSeconds { get; init; } = 1.0;
 
     /// <summary><c>worker_poll_seconds</c>: the longest an event waits in the buffer before the worker sends it.</summary>
     public double WorkerPollSeconds { get; init; } = 0.5;

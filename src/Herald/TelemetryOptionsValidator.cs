@@ -1,36 +1,47 @@
+using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
+using System.Linq;
+using Herald.Configuration;
 
 namespace Herald;
 
-/// <summary>Checks <see cref="TelemetryOptions"/> and reports every invalid value at once.</summary>
+/// <summary>
+/// Checks <see cref="TelemetryOptions"/> built in code (files and configuration sections are checked while they are
+/// read) and reports every invalid value at once. Ranges and choices come from the same rule table the file
+/// checker and the HER201 analyzer use.
+/// </summary>
 public static class TelemetryOptionsValidator
 {
     /// <summary>Transport types this runtime can create by name.</summary>
-    public static readonly IReadOnlyList<string> TransportTypes = new[] { "stdout", "file" };
+    public static IReadOnlyList<string> TransportTypes => TelemetryConfigRules.TransportTypes;
 
     /// <summary>All problems, empty when the options are valid.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="checkTransport">False when a transport instance is supplied in code, so <c>type</c> is not used.</param>
     public static IReadOnlyList<ConfigError> Validate(TelemetryOptions options, bool checkTransport = true)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var errors = new List<ConfigError>();
         TransportOptions t = options.Transport;
-        const string Prefix = "telemetry.transport.";
         if (checkTransport)
         {
-            if (!((IList<string>)TransportTypes).Contains(t.Type))
-                errors.Add(new ConfigError(Prefix + "type", t.Type, "unknown transport type; expected one of " + string.Join(", ", TransportTypes)));
+            if (!TelemetryConfigRules.TransportTypes.Contains(t.Type))
+                errors.Add(new ConfigError("telemetry.transport.type", t.Type, "must be one of " + string.Join(", ", TelemetryConfigRules.TransportTypes)));
             if (t.Type == "file" && string.IsNullOrWhiteSpace(t.FilePath))
-                errors.Add(new ConfigError(Prefix + "file_path", t.FilePath, "required for the file transport"));
+                errors.Add(new ConfigError("telemetry.transport.file_path", t.FilePath, "required for the file transport"));
         }
-        Positive(errors, Prefix + "worker_poll_seconds", t.WorkerPollSeconds, max: 3600);
-        Range(errors, Prefix + "buffer.max_batch_size", t.Buffer.MaxBatchSize, 1, 1_000_000);
-        Range(errors, Prefix + "buffer.max_buffer_bytes", t.Buffer.MaxBufferBytes, 8 * 1024, 1 << 30);
-        Range(errors, Prefix + "buffer.flush_interval_ticks", t.Buffer.FlushIntervalTicks, 0, int.MaxValue);
-        Positive(errors, Prefix + "worker.block_timeout_seconds", t.Worker.BlockTimeoutSeconds, max: 3600);
-        Range(errors, Prefix + "worker.restart_limit", t.Worker.RestartLimit, 0, 1000);
-        Range(errors, Prefix + "worker.send_retry_limit", t.Worker.SendRetryLimit, 0, 1000);
-        if (options.ShutdownTimeout < System.TimeSpan.Zero)
-            errors.Add(new ConfigError("telemetry.shutdown_timeout_seconds", options.ShutdownTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture), "must not be negative"));
+        Check(errors, "shutdown_timeout_seconds", options.ShutdownTimeout.TotalSeconds);
+        Check(errors, "transport.send_timeout_seconds", t.SendTimeoutSeconds);
+        Check(errors, "transport.worker_poll_seconds", t.WorkerPollSeconds);
+        Check(errors, "transport.buffer.max_batch_size", t.Buffer.MaxBatchSize);
+        Check(errors, "transport.buffer.max_buffer_bytes", t.Buffer.MaxBufferBytes);
+        Check(errors, "transport.buffer.flush_interval_ticks", t.Buffer.FlushIntervalTicks);
+        Check(errors, "transport.worker.block_timeout_seconds", t.Worker.BlockTimeoutSeconds);
+        Check(errors, "transport.worker.restart_limit", t.Worker.RestartLimit);
+        Check(errors, "transport.worker.send_retry_limit", t.Worker.SendRetryLimit);
+        CheckTransforms(errors, options);
         return errors;
     }
 
@@ -41,15 +52,62 @@ public static class TelemetryOptionsValidator
         if (errors.Count > 0) throw new TelemetryConfigException(errors);
     }
 
-    private static void Range(List<ConfigError> errors, string key, long value, long min, long max)
+    private static void Check(List<ConfigError> errors, string path, double value)
     {
-        if (value < min || value > max)
-            errors.Add(new ConfigError(key, value.ToString(CultureInfo.InvariantCulture), $"must be between {min} and {max}"));
+        if (TelemetryConfigRules.Rule(path).CheckRange(value) is { } why)
+            errors.Add(new ConfigError("telemetry." + path, value.ToString(CultureInfo.InvariantCulture), why));
     }
 
-    private static void Positive(List<ConfigError> errors, string key, double value, double max)
+    private static void CheckTransforms(List<ConfigError> errors, TelemetryOptions options)
     {
-        if (!(value > 0 && value <= max))
-            errors.Add(new ConfigError(key, value.ToString(CultureInfo.InvariantCulture), $"must be greater than 0 and at most {max}"));
+        var specs = new List<TransformSpec>();
+        ImmutableArray<TransformOptions> pipeline = options.Transforms.Pipeline.IsDefault ? ImmutableArray<TransformOptions>.Empty : options.Transforms.Pipeline;
+        for (int i = 0; i < pipeline.Length; i++)
+        {
+            TransformOptions transform = pipeline[i];
+            string name = transform switch
+            {
+                RedactFieldsTransform => "redact_fields",
+                EnsureFieldsTransform => "ensure_fields",
+                SchemaValidatorTransform => "schema_validator",
+                _ => "snapshot_normalizer",
+            };
+            string key = $"telemetry.transforms.pipeline[{i}].{name}";
+            var spec = new TransformSpec(name, key);
+            Names(transform.Kinds, key + ".kinds", spec.Kinds);
+            if (transform is RedactFieldsTransform redact)
+            {
+                if (redact.Fields.IsDefaultOrEmpty) errors.Add(new ConfigError(key + ".fields", null, "required: the fields to redact"));
+                Names(redact.Fields, key + ".fields", spec.Fields);
+            }
+            if (transform is EnsureFieldsTransform ensure)
+            {
+                foreach (var (kind, fields) in ensure.RequiredFieldsByKind ?? ImmutableDictionary<string, ImmutableArray<string>>.Empty)
+                {
+                    string kindKey = key + ".required_fields_by_kind." + kind;
+                    var names = new List<ConfigName>();
+                    Names(fields, kindKey, names);
+                    spec.RequiredFieldsByKind.Add(new(new ConfigName(kind, kindKey, 0, 0), names));
+                }
+            }
+            specs.Add(spec);
+        }
+
+        bool namesEvents = specs.Any(s => s.Kinds.Count > 0 || s.Fields.Count > 0 || s.RequiredFieldsByKind.Count > 0);
+        if (!namesEvents) return;
+        if (options.Events is null)
+        {
+            errors.Add(new ConfigError("telemetry.transforms.pipeline", null,
+                "names event kinds or fields, so the event types must be known: set TelemetryOptions.Events = HeraldEvents.Registry (or pass the registry to FromFile / AddHerald)"));
+            return;
+        }
+        foreach (ConfigIssue issue in TelemetryConfigChecker.CheckEvents(specs, new RegistryCatalog(options.Events)))
+            errors.Add(new ConfigError(issue.Key, issue.Value, issue.Reason));
+    }
+
+    private static void Names(ImmutableArray<string> names, string key, List<ConfigName> into)
+    {
+        if (names.IsDefault) return;
+        for (int i = 0; i < names.Length; i++) into.Add(new ConfigName(names[i], $"{key}[{i}]", 0, 0));
     }
 }

@@ -1,9 +1,13 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using System.Threading;
+using System.Linq;
 using System.Threading.Tasks;
 using Herald.Publishing;
 using Herald.Serialization;
 using Herald.Transports;
+using Microsoft.Extensions.Logging;
 
 namespace Herald;
 
@@ -30,6 +34,10 @@ public sealed class TelemetryPublisher : ITelemetrySink
     private readonly CoarseClock _clock = new();
     private readonly EnvelopeStamp _stamp = new();
     private readonly SemaphoreSlim _sendGate = new(1, 1);
+    private readonly TransformPlan _transforms;
+    private readonly SubscriberDispatcher _dispatcher;
+    private readonly ILogger? _logger;
+    private readonly TelemetryMeter _meter;
     private readonly int _maxBatch;
     private readonly int _flushIntervalTicks;
     private EnvelopeFormat?[] _formats = new EnvelopeFormat?[16];
@@ -37,25 +45,34 @@ public sealed class TelemetryPublisher : ITelemetrySink
     private int _sinceWake;
     private uint _idSequence;
     private int _disposeStarted;
+    private long _rejected;
+    private string? _lastRejection;
+    private int _errorLines;
 
-    private TelemetryPublisher(TelemetryOptions options, ITransport transport)
+    private TelemetryPublisher(TelemetryOptions options, ITransport transport, ILogger? logger)
     {
         _options = options;
+        _logger = logger;
+        _transforms = new TransformPlan(options.Transforms, options.Events);
+        _dispatcher = new SubscriberDispatcher(LogHandlerError);
         _transport = transport;
         _maxBatch = Math.Max(1, options.Transport.Buffer.MaxBatchSize);
         _flushIntervalTicks = options.Transport.Buffer.FlushIntervalTicks;
         _buffer = new EventBuffer(options.Transport.Buffer.MaxBufferBytes, options.Transport.Worker.Backpressure,
             TimeSpan.FromSeconds(options.Transport.Worker.BlockTimeoutSeconds));
-        _worker = new FlushWorker(_buffer, transport, _sendGate, options);
+        _worker = new FlushWorker(_buffer, transport, _sendGate, options, _dispatcher);
         _buffer.ChunkSealed = _worker.Wake;
         _worker.CycleStarted = _clock.Resync;
         _worker.Died += OnWorkerDied;
         _worker.Start();
+        _meter = new TelemetryMeter(this);
     }
 
     /// <summary>Creates a publisher with the transport its options name (<c>stdout</c> or <c>file</c>).</summary>
+    /// <param name="options">The settings; see docs/configuration.md.</param>
+    /// <param name="logger">Where handler failures and the stub banner go; standard error when null.</param>
     /// <exception cref="TelemetryConfigException">The options are invalid; the message names every bad key.</exception>
-    public static TelemetryPublisher Create(TelemetryOptions options)
+    public static TelemetryPublisher Create(TelemetryOptions options, ILogger? logger = null)
     {
         TelemetryOptionsValidator.ThrowIfInvalid(options);
         ITransport transport = options.Transport.Type switch
@@ -63,14 +80,14 @@ public sealed class TelemetryPublisher : ITelemetrySink
             "file" => new FileTransport(options.Transport.FilePath!),
             _ => new StdoutTransport(),
         };
-        return new TelemetryPublisher(options, transport);
+        return new TelemetryPublisher(options, transport, logger);
     }
 
     /// <summary>Creates a publisher that sends to <paramref name="transport"/> (custom transports, tests).</summary>
-    public static TelemetryPublisher Create(TelemetryOptions options, ITransport transport)
+    public static TelemetryPublisher Create(TelemetryOptions options, ITransport transport, ILogger? logger = null)
     {
         TelemetryOptionsValidator.ThrowIfInvalid(options, checkTransport: false);
-        return new TelemetryPublisher(options, transport);
+        return new TelemetryPublisher(options, transport, logger);
     }
 
     /// <inheritdoc />
@@ -85,8 +102,13 @@ public sealed class TelemetryPublisher : ITelemetrySink
                 _buffer.CountDropped();
                 return;
             }
-            _latest.Store(in evt);
             EnvelopeFormat format = FormatOf<TEvent>();
+            if (format.Checks.MayReject && format.Checks.Check(in evt) is { } rejection)
+            {
+                Reject(rejection);
+                return;
+            }
+            _latest.Store(in evt);
             _stamp.Update(unixMs);
             _buffer.BeginEvent();
             try
@@ -128,6 +150,10 @@ public sealed class TelemetryPublisher : ITelemetrySink
             {
                 Provider = _transport.Provider,
                 EventsEmitted = emitted,
+                RejectedMessages = Interlocked.Read(ref _rejected),
+                LastRejection = Volatile.Read(ref _lastRejection),
+                HandlerErrors = _dispatcher.HandlerErrors,
+                HandlerDeliveriesDropped = _dispatcher.DeliveriesDropped,
                 QueueLength = emitted - flushed - dropped,
                 QueueLengthPeak = peak,
                 DroppedMessages = dropped,
@@ -172,8 +198,12 @@ public sealed class TelemetryPublisher : ITelemetrySink
     {
         if (Interlocked.Exchange(ref _disposeStarted, 1) == 1) return;
         lock (_buffer.ProducerLock) _state = Disposed; // emits that enter the lock from now on are counted as dropped
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await _worker.StopAsync(_options.ShutdownTimeout).ConfigureAwait(false);
         _buffer.DropAllQueued();
+        TimeSpan left = _options.ShutdownTimeout - clock.Elapsed;
+        await _dispatcher.StopAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);
+        _meter.Dispose();
         await _transport.DisposeAsync().ConfigureAwait(false);
         _sendGate.Dispose();
     }
@@ -183,7 +213,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
         int index = EventTypeIndex<TEvent>.Value;
         if (index < _formats.Length && _formats[index] is { } known) return known;
         if (index >= _formats.Length) Array.Resize(ref _formats, Math.Max(index + 1, _formats.Length * 2));
-        return _formats[index] = EnvelopeFormat.For<TEvent>(_options.Source);
+        return _formats[index] = EnvelopeFormat.For<TEvent>(_options.Source, _transforms);
     }
 
     /// <summary>
@@ -204,6 +234,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
     /// <summary>fan_out: the producer sends its overflowing event itself, serialized with the worker's sends.</summary>
     private void SendOverflow(ReadOnlyMemory<byte> line)
     {
+        if (_dispatcher.IsActive) _dispatcher.Observe(line.Span);
         bool success = false;
         try
         {
@@ -227,8 +258,118 @@ public sealed class TelemetryPublisher : ITelemetrySink
     private void OnWorkerDied(string error)
     {
         lock (_buffer.ProducerLock) _state = Stub;
-        Console.Error.WriteLine(
-            $"[herald] WARNING: the telemetry worker stopped after {_options.Transport.Worker.RestartLimit} restarts ({error}). " +
-            "Telemetry now runs as the stub sink: events are counted as dropped and not sent.");
+        string banner = $"[herald] WARNING: the telemetry worker stopped after {_options.Transport.Worker.RestartLimit} restarts ({error}). " +
+            "Telemetry now runs as the stub sink: events are counted as dropped and not sent.";
+        if (_logger is not null) _logger.LogError("{Banner}", banner);
+        else Console.Error.WriteLine(banner);
+    }
+
+    /// <summary>Called under the producer lock: the event is counted as dropped (and rejected), never thrown.</summary>
+    private void Reject(string reason)
+    {
+        _buffer.CountDropped();
+        Interlocked.Increment(ref _rejected);
+        Volatile.Write(ref _lastRejection, reason);
+    }
+
+    /// <summary>A handler failure: to the logger, or to standard error for the first ten (then every thousandth).</summary>
+    private void LogHandlerError(string handler, Exception ex)
+    {
+        if (_logger is not null)
+        {
+            _logger.LogError(ex, "Telemetry handler {Handler} failed", handler);
+            return;
+        }
+        int n = Interlocked.Increment(ref _errorLines);
+        if (n <= 10 || n % 1000 == 0) Console.Error.WriteLine($"[herald] handler {handler} failed ({n} so far): {ex.GetType().Name}: {ex.Message}");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="handler"/> for every <typeparamref name="TEvent"/> emitted from now on, on a background
+    /// task (never the caller's thread), with the event as the transports see it (redacted). Dispose the result to stop.
+    /// </summary>
+    public IDisposable Subscribe<TEvent>(Func<TEvent, CancellationToken, ValueTask> handler) where TEvent : IEvent<TEvent>
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return _dispatcher.Subscribe(new Subscription<TEvent>(handler, NameOf(handler.Method)));
+    }
+
+    /// <summary>Runs a synchronous <paramref name="handler"/> for every <typeparamref name="TEvent"/>; see the async overload.</summary>
+    public IDisposable Subscribe<TEvent>(Action<TEvent> handler) where TEvent : IEvent<TEvent>
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return _dispatcher.Subscribe(new Subscription<TEvent>((evt, _) =>
+        {
+            handler(evt);
+            return ValueTask.CompletedTask;
+        }, NameOf(handler.Method)));
+    }
+
+    /// <summary>
+    /// A real-time listener (seed 003): receives each batch of NDJSON envelopes as it is handed to the transport,
+    /// after redaction, on a background task. Dispose the result to stop.
+    /// </summary>
+    public IDisposable AddListener(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        return _dispatcher.AddListener(listener);
+    }
+
+    /// <summary>
+    /// Subscribes every <see cref="SubscribeAttribute"/> method of <paramref name="target"/>. Each takes the generated type of
+    /// the event its attribute names (and optionally a <see cref="CancellationToken"/>) and returns void, Task or ValueTask.
+    /// </summary>
+    /// <exception cref="ArgumentException">A method's signature or event type does not fit (HER102 reports it at build time).</exception>
+    [RequiresUnreferencedCode("Finds [Subscribe] methods by reflection; use Subscribe<TEvent> in trimmed apps.")]
+    [RequiresDynamicCode("Builds a typed subscription per [Subscribe] method; use Subscribe<TEvent> in AOT apps.")]
+    public IDisposable SubscribeAll(object target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var subscriptions = new System.Collections.Generic.List<IDisposable>();
+        const BindingFlags Flags = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;
+        MethodInfo bind = typeof(TelemetryPublisher).GetMethod(nameof(BindSubscribeMethod), BindingFlags.NonPublic | BindingFlags.Instance)!;
+        foreach (MethodInfo method in target.GetType().GetMethods(Flags))
+        {
+            if (method.GetCustomAttribute<SubscribeAttribute>() is not { } attribute) continue;
+            ParameterInfo[] parameters = method.GetParameters();
+            Type? eventType = parameters.Length is 1 or 2 ? parameters[0].ParameterType : null;
+            bool fits = eventType is not null
+                && eventType.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEvent<>) && i.GetGenericArguments()[0] == eventType)
+                && (parameters.Length == 1 || parameters[1].ParameterType == typeof(CancellationToken))
+                && (method.ReturnType == typeof(void) || method.ReturnType == typeof(Task) || method.ReturnType == typeof(ValueTask));
+            if (!fits)
+                throw new ArgumentException($"[Subscribe] method {NameOf(method)} must take a generated event type (and optionally a CancellationToken) and return void, Task or ValueTask.", nameof(target));
+            subscriptions.Add((IDisposable)bind.MakeGenericMethod(eventType!).Invoke(this, new object[] { target, method, attribute.EventType })!);
+        }
+        return new CompositeSubscription(subscriptions);
+    }
+
+    private IDisposable BindSubscribeMethod<TEvent>(object target, MethodInfo method, string eventType) where TEvent : IEvent<TEvent>
+    {
+        if (eventType != TEvent.EventType)
+            throw new ArgumentException($"[Subscribe(\"{eventType}\")] on {NameOf(method)} takes {typeof(TEvent).Name}, which is the event '{TEvent.EventType}' (HER102).");
+        object? instance = method.IsStatic ? null : target;
+        bool withToken = method.GetParameters().Length == 2;
+        Func<TEvent, CancellationToken, ValueTask> handler = (evt, token) =>
+        {
+            object? result = method.Invoke(instance, withToken ? new object[] { evt, token } : new object[] { evt });
+            return result switch
+            {
+                Task task => new ValueTask(task),
+                ValueTask valueTask => valueTask,
+                _ => ValueTask.CompletedTask,
+            };
+        };
+        return _dispatcher.Subscribe(new Subscription<TEvent>(handler, NameOf(method)));
+    }
+
+    private static string NameOf(MethodInfo method) => (method.DeclaringType?.Name ?? "?") + "." + method.Name;
+
+    private sealed class CompositeSubscription(System.Collections.Generic.List<IDisposable> parts) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (IDisposable part in parts) part.Dispose();
+        }
     }
 }

@@ -54,4 +54,16 @@ public sealed record TransportStatus
 
     /// <summary>Whether the transport authenticates to its peer.</summary>
     public required bool AuthEnabled { get; init; }
+
+    /// <summary>Events refused by <c>ensure_fields</c> or <c>schema_validator</c> (also counted in <see cref="DroppedMessages"/>).</summary>
+    public long RejectedMessages { get; init; }
+
+    /// <summary>Why the last event was rejected, e.g. <c>loop.tick: schema_validator: $.tick: must be at least 0</c>.</summary>
+    public string? LastRejection { get; init; }
+
+    /// <summary>Subscriber and listener calls that threw (logged, never propagated).</summary>
+    public long HandlerErrors { get; init; }
+
+    /// <summary>Deliveries to subscribers and listeners dropped because they fell too far behind.</summary>
+    public long HandlerDeliveriesDropped { get; init; }
 }

@@ -149,7 +149,7 @@ internal static partial class Emitter
                 string first = locals.Next("first");
                 w.Line("json.WriteByte((byte)'{');");
                 w.Line($"bool {first} = true;");
-                w.Open($"foreach (var {entry} in {expr})");
+                w.Open($"foreach (var {entry} in json.Entries({expr}))");
                 w.Line($"if (!{first}) json.WriteByte((byte)',');");
                 w.Line($"{first} = false;");
                 w.Line($"json.WriteString({entry}.Key);");

@@ -17,9 +17,14 @@ internal sealed class EnvelopeFormat
     private readonly byte[] _idPrefix;
     private readonly byte[] _typeToTimestamp;
     private readonly byte[] _versionAndEnd;
+    private readonly ulong _redactions;
+    private readonly bool _sortKeys;
 
-    private EnvelopeFormat(string eventType, string source, string version)
+    private EnvelopeFormat(string eventType, string source, string version, TransformPlan.ForEvent plan)
     {
+        _redactions = plan.Redactions;
+        _sortKeys = plan.SortKeys;
+        Checks = plan;
         string module = eventType.Split('.')[0];
         _idPrefix = Utf8("{\"id\":" + Json("evt_" + module + "_").TrimEnd('"'));
         _typeToTimestamp = Utf8("\",\"type\":" + Json(eventType) + ",\"source\":" + Json(source) + ",\"target\":null,\"timestamp\":");
@@ -27,8 +32,12 @@ internal sealed class EnvelopeFormat
     }
 
     /// <summary>The format of <typeparamref name="TEvent"/>: source from the schema, else configuration, else <c>&lt;module&gt;_service</c>.</summary>
-    public static EnvelopeFormat For<TEvent>(string? configuredSource) where TEvent : IEvent<TEvent>
-        => new(TEvent.EventType, TEvent.SchemaSource ?? configuredSource ?? TEvent.EventType.Split('.')[0] + "_service", TEvent.SchemaVersion);
+    public static EnvelopeFormat For<TEvent>(string? configuredSource, TransformPlan transforms) where TEvent : IEvent<TEvent>
+        => new(TEvent.EventType, TEvent.SchemaSource ?? configuredSource ?? TEvent.EventType.Split('.')[0] + "_service", TEvent.SchemaVersion,
+            transforms.For<TEvent>());
+
+    /// <summary>The transforms that may reject an event of this type (<c>ensure_fields</c>, <c>schema_validator</c>).</summary>
+    public TransformPlan.ForEvent Checks { get; }
 
     /// <summary>Writes one envelope line; <paramref name="idSuffix"/> is rendered as six hex digits.</summary>
     public void Write<TEvent>(ref JsonOutput json, in TEvent evt, EnvelopeStamp stamp, uint idSuffix, string? correlationId) where TEvent : IEvent<TEvent>
@@ -40,7 +49,8 @@ internal sealed class EnvelopeFormat
         json.WriteRaw(_typeToTimestamp);
         json.WriteRaw(stamp.Seconds);
         json.WriteRaw(",\"payload\":"u8);
-        TEvent.WritePayload(ref json, in evt, 0);
+        json.SortKeys = _sortKeys;
+        TEvent.WritePayload(ref json, in evt, _redactions);
         json.WriteRaw(",\"meta\":{\"correlation_id\":"u8);
         if (correlationId is null) json.WriteNull();
         else json.WriteString(correlationId);

@@ -38,8 +38,11 @@ internal sealed class FlushWorker
     private bool _alive = true;
     private string? _error;
 
-    public FlushWorker(EventBuffer buffer, ITransport transport, SemaphoreSlim sendGate, TelemetryOptions options)
+    private readonly SubscriberDispatcher _dispatcher;
+
+    public FlushWorker(EventBuffer buffer, ITransport transport, SemaphoreSlim sendGate, TelemetryOptions options, SubscriberDispatcher dispatcher)
     {
+        _dispatcher = dispatcher;
         _buffer = buffer;
         _transport = transport;
         _sendGate = sendGate;
@@ -175,6 +178,7 @@ internal sealed class FlushWorker
             while (offset < chunk.Length)
             {
                 (int length, int count) = NextBatch(chunk, offset, _options.Transport.Buffer.MaxBatchSize);
+                if (_dispatcher.IsActive) _dispatcher.Observe(chunk.Data.AsSpan(offset, length));
                 if (SendWithRetries(new TransportBatch(chunk.Data.AsMemory(offset, length), count)))
                 {
                     sent += count;

@@ -38,6 +38,15 @@ public ref struct JsonOutput
         _pos = 0;
     }
 
+    /// <summary>
+    /// <c>snapshot_normalizer</c>: write free-form objects and maps with their keys in ordinal order, so equal values
+    /// give equal bytes (a map's own order depends on per-process string hashing). Costs a sort per map.
+    /// </summary>
+    public bool SortKeys { get; set; }
+
+    /// <summary>A map's entries in the order this writer wants them (<see cref="SortKeys"/>); allocates only when sorting.</summary>
+    public readonly MapEntries<TValue> Entries<TValue>(System.Collections.Immutable.ImmutableDictionary<string, TValue> map) => new(map, SortKeys);
+
     /// <summary>Commits what was written to the underlying buffer writer.</summary>
     public void Complete()
     {
@@ -172,7 +181,43 @@ public ref struct JsonOutput
             WriteNull();
             return;
         }
-        WriteRaw(JsonMarshal.GetRawUtf8Value(value));
+        if (SortKeys) WriteSorted(value);
+        else WriteRaw(JsonMarshal.GetRawUtf8Value(value));
+    }
+
+    private void WriteSorted(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var properties = new System.Collections.Generic.List<JsonProperty>();
+                foreach (JsonProperty property in value.EnumerateObject()) properties.Add(property);
+                properties.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                WriteByte((byte)'{');
+                for (int i = 0; i < properties.Count; i++)
+                {
+                    if (i > 0) WriteByte((byte)',');
+                    WriteString(properties[i].Name);
+                    WriteByte((byte)':');
+                    WriteSorted(properties[i].Value);
+                }
+                WriteByte((byte)'}');
+                break;
+            case JsonValueKind.Array:
+                WriteByte((byte)'[');
+                bool first = true;
+                foreach (JsonElement item in value.EnumerateArray())
+                {
+                    if (!first) WriteByte((byte)',');
+                    first = false;
+                    WriteSorted(item);
+                }
+                WriteByte((byte)']');
+                break;
+            default:
+                WriteRaw(JsonMarshal.GetRawUtf8Value(value));
+                break;
+        }
     }
 
     /// <summary>Writes a JSON string with the escaping rules in the type remarks.</summary>

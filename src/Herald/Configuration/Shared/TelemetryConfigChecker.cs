@@ -1,0 +1,392 @@
+// Shared with the HER201 analyzer (netstandard2.0): plain C#, no records, no APIs newer than netstandard2.0.
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Herald.Configuration;
+
+/// <summary>One problem in a configuration: the full key, the value given, why it is wrong, and where (0 when unknown).</summary>
+internal sealed class ConfigIssue
+{
+    public ConfigIssue(string key, string? value, string reason, int line, int column)
+    {
+        Key = key;
+        Value = value;
+        Reason = reason;
+        Line = line;
+        Column = column;
+    }
+
+    public string Key { get; }
+
+    public string? Value { get; }
+
+    public string Reason { get; }
+
+    public int Line { get; }
+
+    public int Column { get; }
+}
+
+/// <summary>The event types a configuration may name, and their top-level fields.</summary>
+internal interface IEventCatalog
+{
+    IEnumerable<string> Kinds { get; }
+
+    /// <summary>The kind's top-level fields in schema order, or null when no schema defines the kind.</summary>
+    IReadOnlyList<string>? FieldsOf(string kind);
+
+    /// <summary>Whether the field can be redacted (a string or free-form field among the first 64).</summary>
+    bool IsRedactable(string kind, string field);
+}
+
+/// <summary>A name in the configuration with the position it was written at, for errors found later.</summary>
+internal sealed class ConfigName
+{
+    public ConfigName(string name, string key, int line, int column)
+    {
+        Name = name;
+        Key = key;
+        Line = line;
+        Column = column;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The full key it was given under, e.g. <c>telemetry.transforms.pipeline[1].redact_fields.kinds[0]</c>.</summary>
+    public string Key { get; }
+
+    public int Line { get; }
+
+    public int Column { get; }
+}
+
+/// <summary>One entry of <c>transforms.pipeline</c>, checked for shape but not yet against the event types.</summary>
+internal sealed class TransformSpec
+{
+    public TransformSpec(string name, string key)
+    {
+        Name = name;
+        Key = key;
+    }
+
+    /// <summary><c>redact_fields</c>, <c>ensure_fields</c>, <c>schema_validator</c> or <c>snapshot_normalizer</c>.</summary>
+    public string Name { get; }
+
+    public string Key { get; }
+
+    /// <summary>The kinds it applies to; empty means every kind (for <c>redact_fields</c>: every kind that has the field).</summary>
+    public List<ConfigName> Kinds { get; } = new List<ConfigName>();
+
+    /// <summary><c>redact_fields.fields</c>.</summary>
+    public List<ConfigName> Fields { get; } = new List<ConfigName>();
+
+    /// <summary><c>ensure_fields.required_fields_by_kind</c>: each kind with its fields.</summary>
+    public List<KeyValuePair<ConfigName, List<ConfigName>>> RequiredFieldsByKind { get; } = new List<KeyValuePair<ConfigName, List<ConfigName>>>();
+}
+
+/// <summary>
+/// Checks a <c>telemetry:</c> section against <see cref="TelemetryConfigRules"/> and, when event types are known,
+/// the names its transforms use. Reports every problem, never just the first. The runtime runs it at startup and
+/// the HER201 analyzer at build time, so both say the same thing about the same file.
+/// </summary>
+internal sealed class TelemetryConfigChecker
+{
+    private const string Root = "telemetry";
+    private readonly List<ConfigIssue> _issues = new List<ConfigIssue>();
+
+    private TelemetryConfigChecker()
+    {
+    }
+
+    public List<ConfigIssue> Issues => _issues;
+
+    /// <summary>The parsed <c>transforms.pipeline</c>, for the event check and the runtime's binding.</summary>
+    public List<TransformSpec> Transforms { get; } = new List<TransformSpec>();
+
+    /// <summary>Checks a whole document: its <c>telemetry:</c> mapping is checked, other top-level keys are the application's.</summary>
+    public static TelemetryConfigChecker CheckDocument(ConfigNode document)
+    {
+        var checker = new TelemetryConfigChecker();
+        if (document.Kind != ConfigNodeKind.Mapping)
+        {
+            checker.Report(Root, document, "the file must be a mapping with a 'telemetry' key");
+            return checker;
+        }
+        ConfigEntry? section = document.Find(Root);
+        if (section is null)
+        {
+            string? near = TelemetryConfigRules.ClosestMatch(Root, document.Entries.Select(e => e.Key));
+            checker._issues.Add(new ConfigIssue(Root, null, "missing section" + (near is null ? "" : $" (found '{near}': a typo?)"), 1, 1));
+            return checker;
+        }
+        checker.CheckTelemetry(section.Value);
+        return checker;
+    }
+
+    /// <summary>Checks the <c>telemetry:</c> mapping itself (an appsettings section, or the value of the file's key).</summary>
+    public static TelemetryConfigChecker CheckSection(ConfigNode telemetry)
+    {
+        var checker = new TelemetryConfigChecker();
+        checker.CheckTelemetry(telemetry);
+        return checker;
+    }
+
+    private void CheckTelemetry(ConfigNode telemetry)
+    {
+        if (telemetry.Kind == ConfigNodeKind.Scalar && telemetry.Value is null) return; // "telemetry:" with nothing: all defaults
+        CheckMapping("", telemetry);
+        ConfigNode? transport = Lookup(telemetry, "transport");
+        if (transport is not null && Lookup(transport, "type") is { Kind: ConfigNodeKind.Scalar, Value: "file" } typeNode)
+        {
+            ConfigNode? path = Lookup(transport, "file_path");
+            if (path is null || path.Kind != ConfigNodeKind.Scalar || string.IsNullOrWhiteSpace(path.Value))
+                Report(Root + ".transport.file_path", path ?? typeNode, "required for the file transport");
+        }
+    }
+
+    /// <summary>Checks event kinds and fields named by the transforms against the event types of the project.</summary>
+    public static List<ConfigIssue> CheckEvents(IEnumerable<TransformSpec> transforms, IEventCatalog catalog)
+    {
+        var issues = new List<ConfigIssue>();
+        foreach (TransformSpec t in transforms)
+        {
+            var kinds = new List<string>();
+            foreach (ConfigName kind in t.Kinds)
+            {
+                if (KnownKind(issues, catalog, kind)) kinds.Add(kind.Name);
+            }
+            foreach (ConfigName field in t.Fields)
+            {
+                List<string> scope = t.Kinds.Count > 0 ? kinds : catalog.Kinds.Where(k => catalog.FieldsOf(k)!.Contains(field.Name)).ToList();
+                if (t.Kinds.Count == 0 && scope.Count == 0)
+                {
+                    issues.Add(Issue(field, "no event type has this field" + Suggestion(field.Name, catalog.Kinds.SelectMany(k => catalog.FieldsOf(k)!))));
+                    continue;
+                }
+                foreach (string kind in scope)
+                {
+                    IReadOnlyList<string> fields = catalog.FieldsOf(kind)!;
+                    if (!fields.Contains(field.Name))
+                        issues.Add(Issue(field, $"'{kind}' has no field '{field.Name}'" + Suggestion(field.Name, fields)));
+                    else if (!catalog.IsRedactable(kind, field.Name))
+                        issues.Add(Issue(field, $"'{kind}.{field.Name}' cannot be redacted: only string and free-form fields among the first 64 can"));
+                }
+            }
+            foreach (KeyValuePair<ConfigName, List<ConfigName>> pair in t.RequiredFieldsByKind)
+            {
+                if (!KnownKind(issues, catalog, pair.Key)) continue;
+                IReadOnlyList<string> fields = catalog.FieldsOf(pair.Key.Name)!;
+                foreach (ConfigName field in pair.Value)
+                {
+                    int index = IndexOf(fields, field.Name);
+                    if (index < 0) issues.Add(Issue(field, $"'{pair.Key.Name}' has no field '{field.Name}'" + Suggestion(field.Name, fields)));
+                    else if (index >= 64) issues.Add(Issue(field, $"'{pair.Key.Name}.{field.Name}' is field {index + 1}; only the first 64 fields can be ensured"));
+                }
+            }
+        }
+        return issues;
+    }
+
+    private static bool KnownKind(List<ConfigIssue> issues, IEventCatalog catalog, ConfigName kind)
+    {
+        if (catalog.FieldsOf(kind.Name) is not null) return true;
+        issues.Add(Issue(kind, "no schema defines this event type" + Suggestion(kind.Name, catalog.Kinds)));
+        return false;
+    }
+
+    private static ConfigIssue Issue(ConfigName name, string reason) => new ConfigIssue(name.Key, name.Name, reason, name.Line, name.Column);
+
+    private static string Suggestion(string text, IEnumerable<string> candidates)
+        => TelemetryConfigRules.ClosestMatch(text, candidates.Distinct()) is { } near ? $"; did you mean '{near}'?" : "";
+
+    private static int IndexOf(IReadOnlyList<string> list, string item)
+    {
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list[i] == item) return i;
+        }
+        return -1;
+    }
+
+    private void CheckMapping(string path, ConfigNode node)
+    {
+        string key = Key(path);
+        if (node.Kind != ConfigNodeKind.Mapping)
+        {
+            Report(key, node, "must be a mapping of keys");
+            return;
+        }
+        List<string> allowed = TelemetryConfigRules.ChildKeys(path);
+        foreach (ConfigEntry entry in node.Entries)
+        {
+            string childPath = path.Length == 0 ? entry.Key : path + "." + entry.Key;
+            if (!TelemetryConfigRules.TryGetRule(childPath, out ConfigRule rule))
+            {
+                string? near = TelemetryConfigRules.ClosestMatch(entry.Key, allowed);
+                _issues.Add(new ConfigIssue(Key(childPath), entry.Value.Kind == ConfigNodeKind.Scalar ? entry.Value.Value : null,
+                    "unknown key" + (near is null ? "; expected one of " + string.Join(", ", allowed) : $"; did you mean '{near}'?"), entry.Line, entry.Column));
+                continue;
+            }
+            CheckValue(rule, entry.Value);
+        }
+    }
+
+    private void CheckValue(ConfigRule rule, ConfigNode node)
+    {
+        string key = Key(rule.Path);
+        if (rule.Kind == ConfigValueKind.Section)
+        {
+            if (node.Kind == ConfigNodeKind.Scalar && node.Value is null) return; // an empty section: defaults
+            CheckMapping(rule.Path, node);
+            return;
+        }
+        if (rule.Kind == ConfigValueKind.Pipeline)
+        {
+            CheckPipeline(key, node);
+            return;
+        }
+        if (node.Kind != ConfigNodeKind.Scalar)
+        {
+            Report(key, node, "must be a single value, not " + (node.Kind == ConfigNodeKind.Mapping ? "a mapping" : "a list"));
+            return;
+        }
+        if (node.Value is null)
+        {
+            Report(key, node, "has no value");
+            return;
+        }
+        string text = node.Value;
+        switch (rule.Kind)
+        {
+            case ConfigValueKind.Boolean:
+                if (!TelemetryConfigRules.TryParseBoolean(text, out _)) Report(key, node, "must be true or false");
+                break;
+            case ConfigValueKind.Integer:
+                if (!TelemetryConfigRules.TryParseInteger(text, out long integer)) Report(key, node, "must be a whole number");
+                else if (rule.CheckRange(integer) is { } why) Report(key, node, why);
+                break;
+            case ConfigValueKind.Number:
+                if (!TelemetryConfigRules.TryParseNumber(text, out double number)) Report(key, node, "must be a number");
+                else if (rule.CheckRange(number) is { } why) Report(key, node, why);
+                break;
+            case ConfigValueKind.Choice:
+                if (Array.IndexOf(rule.Choices, text) < 0)
+                {
+                    string? near = TelemetryConfigRules.ClosestMatch(text, rule.Choices);
+                    Report(key, node, "must be one of " + string.Join(", ", rule.Choices) + (near is null ? "" : $"; did you mean '{near}'?"));
+                }
+                break;
+        }
+    }
+
+    private void CheckPipeline(string key, ConfigNode node)
+    {
+        if (node.Kind == ConfigNodeKind.Scalar && node.Value is null) return;
+        if (node.Kind != ConfigNodeKind.Sequence)
+        {
+            Report(key, node, "must be a list of transforms");
+            return;
+        }
+        for (int i = 0; i < node.Items.Count; i++)
+        {
+            ConfigNode item = node.Items[i];
+            string itemKey = key + "[" + i + "]";
+            if (item.Kind == ConfigNodeKind.Scalar)
+            {
+                CheckTransform(itemKey, item.Value ?? "", item, parameters: null);
+            }
+            else if (item.Kind == ConfigNodeKind.Mapping && item.Entries.Count == 1)
+            {
+                ConfigEntry entry = item.Entries[0];
+                CheckTransform(itemKey, entry.Key, ConfigNode.Scalar(entry.Key, entry.Line, entry.Column), entry.Value);
+            }
+            else
+            {
+                Report(itemKey, item, "must be a transform name, or one 'name: {parameters}' entry");
+            }
+        }
+    }
+
+    private void CheckTransform(string key, string name, ConfigNode nameNode, ConfigNode? parameters)
+    {
+        if (Array.IndexOf(TelemetryConfigRules.TransformNames, name) < 0)
+        {
+            string? near = TelemetryConfigRules.ClosestMatch(name, TelemetryConfigRules.TransformNames);
+            Report(key, nameNode, "unknown transform; expected one of " + string.Join(", ", TelemetryConfigRules.TransformNames) + (near is null ? "" : $"; did you mean '{near}'?"));
+            return;
+        }
+        string baseKey = key + "." + name;
+        var spec = new TransformSpec(name, baseKey);
+        bool hasParameters = parameters is not null && !(parameters.Kind == ConfigNodeKind.Scalar && parameters.Value is null);
+        if (hasParameters && parameters!.Kind != ConfigNodeKind.Mapping)
+        {
+            Report(baseKey, parameters, "parameters must be a mapping, e.g. {fields: [a], kinds: [b]}");
+            return;
+        }
+        string[] allowed = name switch
+        {
+            "redact_fields" => new[] { "fields", "kinds" },
+            "ensure_fields" => new[] { "required_fields_by_kind" },
+            _ => new[] { "kinds" },
+        };
+        if (hasParameters)
+        {
+            foreach (ConfigEntry p in parameters!.Entries)
+            {
+                string pKey = baseKey + "." + p.Key;
+                if (name == "schema_validator" && p.Key == "schemas")
+                    _issues.Add(new ConfigIssue(pKey, null, "Herald validates events against their compiled schemas; remove 'schemas' (use 'kinds' to limit which events are checked)", p.Line, p.Column));
+                else if (Array.IndexOf(allowed, p.Key) < 0)
+                    _issues.Add(new ConfigIssue(pKey, null, "unknown parameter; expected " + string.Join(" or ", allowed), p.Line, p.Column));
+                else if (p.Key == "kinds") Names(pKey, p.Value, spec.Kinds, allowEmpty: false);
+                else if (p.Key == "fields") Names(pKey, p.Value, spec.Fields, allowEmpty: false);
+                else RequiredByKind(pKey, p.Value, spec);
+            }
+        }
+        if (name == "redact_fields" && (!hasParameters || parameters!.Find("fields") is null))
+            Report(baseKey + ".fields", parameters ?? nameNode, "required: the fields to redact, e.g. redact_fields: {fields: [issuer]}");
+        if (name == "ensure_fields" && (!hasParameters || parameters!.Find("required_fields_by_kind") is null))
+            Report(baseKey + ".required_fields_by_kind", parameters ?? nameNode, "required: e.g. ensure_fields: {required_fields_by_kind: {loop.tick: [tick]}}");
+        Transforms.Add(spec);
+    }
+
+    private void RequiredByKind(string key, ConfigNode node, TransformSpec spec)
+    {
+        if (node.Kind != ConfigNodeKind.Mapping)
+        {
+            Report(key, node, "must map event types to lists of fields");
+            return;
+        }
+        foreach (ConfigEntry entry in node.Entries)
+        {
+            var fields = new List<ConfigName>();
+            Names(key + "." + entry.Key, entry.Value, fields, allowEmpty: false);
+            spec.RequiredFieldsByKind.Add(new KeyValuePair<ConfigName, List<ConfigName>>(new ConfigName(entry.Key, key + "." + entry.Key, entry.Line, entry.Column), fields));
+        }
+    }
+
+    private void Names(string key, ConfigNode node, List<ConfigName> into, bool allowEmpty)
+    {
+        if (node.Kind != ConfigNodeKind.Sequence)
+        {
+            Report(key, node, "must be a list of names, e.g. [a, b]");
+            return;
+        }
+        if (node.Items.Count == 0 && !allowEmpty) Report(key, node, "must not be empty");
+        for (int i = 0; i < node.Items.Count; i++)
+        {
+            ConfigNode item = node.Items[i];
+            string itemKey = key + "[" + i + "]";
+            if (item.Kind != ConfigNodeKind.Scalar || string.IsNullOrEmpty(item.Value)) Report(itemKey, item, "must be a name");
+            else into.Add(new ConfigName(item.Value!, itemKey, item.Line, item.Column));
+        }
+    }
+
+    private static ConfigNode? Lookup(ConfigNode node, string key) => node.Kind == ConfigNodeKind.Mapping ? node.Find(key)?.Value : null;
+
+    private static string Key(string path) => path.Length == 0 ? Root : Root + "." + path;
+
+    private void Report(string key, ConfigNode node, string reason)
+        => _issues.Add(new ConfigIssue(key, node.Kind == ConfigNodeKind.Scalar ? node.Value : node.Describe(), reason, node.Line, node.Column));
+}

@@ -339,7 +339,15 @@ public sealed class TelemetryPublisher : ITelemetrySink
                 && (method.ReturnType == typeof(void) || method.ReturnType == typeof(Task) || method.ReturnType == typeof(ValueTask));
             if (!fits)
                 throw new ArgumentException($"[Subscribe] method {NameOf(method)} must take a generated event type (and optionally a CancellationToken) and return void, Task or ValueTask.", nameof(target));
-            subscriptions.Add((IDisposable)bind.MakeGenericMethod(eventType!).Invoke(this, new object[] { target, method, attribute.EventType })!);
+            try
+            {
+                subscriptions.Add((IDisposable)bind.MakeGenericMethod(eventType!).Invoke(this, BindingFlags.DoNotWrapExceptions, null, new object[] { target, method, attribute.EventType }, null)!);
+            }
+            catch
+            {
+                foreach (IDisposable done in subscriptions) done.Dispose(); // all or nothing
+                throw;
+            }
         }
         return new CompositeSubscription(subscriptions);
     }
@@ -352,7 +360,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
         bool withToken = method.GetParameters().Length == 2;
         Func<TEvent, CancellationToken, ValueTask> handler = (evt, token) =>
         {
-            object? result = method.Invoke(instance, withToken ? new object[] { evt, token } : new object[] { evt });
+            object? result = method.Invoke(instance, BindingFlags.DoNotWrapExceptions, null, withToken ? new object[] { evt, token } : new object[] { evt }, null);
             return result switch
             {
                 Task task => new ValueTask(task),

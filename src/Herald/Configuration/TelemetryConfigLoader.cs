@@ -91,9 +91,8 @@ internal static class TelemetryConfigLoader
                 Location = path is null || i.Line == 0 ? null : Location(path, i.Line, i.Column),
             }).ToArray());
         }
-        TelemetryOptions options = Bind(section, checker.Transforms) with { Events = events };
-        TelemetryOptionsValidator.ThrowIfInvalid(options); // the cross-checks that need bound values
-        return options;
+        // Transforms that name kinds without a registry are checked when the publisher is created.
+        return Bind(section, checker.Transforms) with { Events = events };
     }
 
     private static string Location(string path, int line, int column) => $"{path}({line},{column})";

@@ -127,14 +127,16 @@ internal sealed class FlushWorker
                 {
                     _error = $"{ex.GetType().Name}: {ex.Message}";
                     dead = _restarts >= _options.Transport.Worker.RestartLimit || _stop.IsCancellationRequested;
-                    if (dead) _alive = false;
-                    else _restarts++;
+                    if (!dead) _restarts++;
                 }
                 if (dead)
                 {
-                    _buffer.DropAllQueued();
-                    SignalCycle();
+                    // The publisher turns stub first, so no event can be queued after the drop below and
+                    // stay queued behind a dead worker; only then does the status say the worker is gone.
                     Died?.Invoke(_error!);
+                    _buffer.DropAllQueued();
+                    lock (_statusLock) _alive = false;
+                    SignalCycle();
                     return;
                 }
             }

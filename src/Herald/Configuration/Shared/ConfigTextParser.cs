@@ -113,8 +113,9 @@ internal sealed class ConfigTextParser
             int before = _pos, beforeLine = _line, beforeLineStart = _lineStart;
             if (!SkipToContent()) return map;
             int column = Column - 1;
-            if (column == indent && !IsSequenceDash()) continue;
-            if (column > indent) throw Error("unexpected indentation");
+            bool documentMarker = column == 0 && (StartsWith("---") || StartsWith("..."));
+            if (column == indent && !IsSequenceDash() && !documentMarker) continue;
+            if (column > indent && !documentMarker) throw Error("unexpected indentation");
             _pos = before;
             _line = beforeLine;
             _lineStart = beforeLineStart;

@@ -22,7 +22,7 @@ namespace Herald.Benchmarks;
 [MemoryDiagnoser]
 public class FileThroughputBenchmarks
 {
-    private const int Events = 200_000;
+    private const int Events = 1_000_000;
     private string _directory = null!;
     private string _path = null!;
     private LoopTick _tick;

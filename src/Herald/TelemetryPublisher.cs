@@ -95,7 +95,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
     {
         string? correlation = Correlation.Current;
         long unixMs = _clock.NowUnixMs;
-        lock (_buffer.ProducerLock)
+        using (_buffer.ProducerLock.EnterScope())
         {
             if (_state != Running)
             {
@@ -197,7 +197,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposeStarted, 1) == 1) return;
-        lock (_buffer.ProducerLock) _state = Disposed; // emits that enter the lock from now on are counted as dropped
+        using (_buffer.ProducerLock.EnterScope()) _state = Disposed; // emits that enter the lock from now on are counted as dropped
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await _worker.StopAsync(_options.ShutdownTimeout).ConfigureAwait(false);
         _buffer.DropAllQueued();
@@ -257,7 +257,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
 
     private void OnWorkerDied(string error)
     {
-        lock (_buffer.ProducerLock) _state = Stub;
+        using (_buffer.ProducerLock.EnterScope()) _state = Stub;
         string banner = $"[herald] WARNING: the telemetry worker stopped after {_options.Transport.Worker.RestartLimit} restarts ({error}). " +
             "Telemetry now runs as the stub sink: events are counted as dropped and not sent.";
         if (_logger is not null) _logger.LogError("{Banner}", banner);

@@ -14,11 +14,20 @@ namespace Herald.Publishing;
 /// </summary>
 internal sealed class EnvelopeFormat
 {
+    private const int HexLength = 6;
     private readonly byte[] _idPrefix;
     private readonly byte[] _typeToTimestamp;
     private readonly byte[] _versionAndEnd;
+    private readonly byte[] _metaWithoutCorrelation;
     private readonly ulong _redactions;
     private readonly bool _sortKeys;
+
+    // Everything before the payload, rebuilt once per clock value: {"id":"evt_loop_<ms>_<hex6>","type":...,"payload":
+    // The hex digits are written into the copy, at _hexOffset. One copy per event instead of seven.
+    private byte[] _frame = new byte[256];
+    private int _frameLength;
+    private int _hexOffset;
+    private long _frameMs = long.MinValue;
 
     private EnvelopeFormat(string eventType, string source, string version, TransformPlan.ForEvent plan)
     {
@@ -29,6 +38,7 @@ internal sealed class EnvelopeFormat
         _idPrefix = Utf8("{\"id\":" + Json("evt_" + module + "_").TrimEnd('"'));
         _typeToTimestamp = Utf8("\",\"type\":" + Json(eventType) + ",\"source\":" + Json(source) + ",\"target\":null,\"timestamp\":");
         _versionAndEnd = Utf8(",\"version\":" + Json(version) + "}}\n");
+        _metaWithoutCorrelation = Utf8(",\"meta\":{\"correlation_id\":null,\"version\":" + Json(version) + "}}\n");
     }
 
     /// <summary>The format of <typeparamref name="TEvent"/>: source from the schema, else configuration, else <c>&lt;module&gt;_service</c>.</summary>
@@ -42,19 +52,46 @@ internal sealed class EnvelopeFormat
     /// <summary>Writes one envelope line; <paramref name="idSuffix"/> is rendered as six hex digits.</summary>
     public void Write<TEvent>(ref JsonOutput json, in TEvent evt, EnvelopeStamp stamp, uint idSuffix, string? correlationId) where TEvent : IEvent<TEvent>
     {
-        json.WriteRaw(_idPrefix);
-        json.WriteRaw(stamp.Millis);
-        json.WriteByte((byte)'_');
-        json.WriteHex6(idSuffix);
-        json.WriteRaw(_typeToTimestamp);
-        json.WriteRaw(stamp.Seconds);
-        json.WriteRaw(",\"payload\":"u8);
+        if (stamp.Current != _frameMs) BuildFrame(stamp);
+        Span<byte> frame = json.Reserve(_frameLength);
+        _frame.AsSpan(0, _frameLength).CopyTo(frame);
+        JsonOutput.FormatHex6(idSuffix, frame.Slice(_hexOffset));
         json.SortKeys = _sortKeys;
         TEvent.WritePayload(ref json, in evt, _redactions);
+        if (correlationId is null)
+        {
+            json.WriteRaw(_metaWithoutCorrelation);
+            return;
+        }
         json.WriteRaw(",\"meta\":{\"correlation_id\":"u8);
-        if (correlationId is null) json.WriteNull();
-        else json.WriteString(correlationId);
+        json.WriteString(correlationId);
         json.WriteRaw(_versionAndEnd);
+    }
+
+    private void BuildFrame(EnvelopeStamp stamp)
+    {
+        int length = _idPrefix.Length + stamp.Millis.Length + 1 + HexLength + _typeToTimestamp.Length + stamp.Seconds.Length + Payload.Length;
+        if (_frame.Length < length) _frame = new byte[length];
+        var frame = new Span<byte>(_frame);
+        int at = 0;
+        Append(frame, ref at, _idPrefix);
+        Append(frame, ref at, stamp.Millis);
+        frame[at++] = (byte)'_';
+        _hexOffset = at;
+        at += HexLength;
+        Append(frame, ref at, _typeToTimestamp);
+        Append(frame, ref at, stamp.Seconds);
+        Append(frame, ref at, Payload);
+        _frameLength = at;
+        _frameMs = stamp.Current;
+    }
+
+    private static ReadOnlySpan<byte> Payload => ",\"payload\":"u8;
+
+    private static void Append(Span<byte> frame, ref int at, ReadOnlySpan<byte> part)
+    {
+        part.CopyTo(frame.Slice(at));
+        at += part.Length;
     }
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);

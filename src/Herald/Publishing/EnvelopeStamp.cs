@@ -16,6 +16,9 @@ internal sealed class EnvelopeStamp
     private int _millisLength;
     private int _secondsLength;
 
+    /// <summary>The Unix milliseconds the digits are for; formats compare it to know when to rebuild their frame.</summary>
+    public long Current => _current;
+
     /// <summary>Unix milliseconds as digits, for the id.</summary>
     public ReadOnlySpan<byte> Millis => _millis.AsSpan(0, _millisLength);
 

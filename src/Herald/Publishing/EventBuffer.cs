@@ -58,7 +58,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     }
 
     /// <summary>Serializes producers (and the worker's sealing of a partly filled chunk).</summary>
-    public Lock ProducerLock { get; } = new();
+    public ProducerGate ProducerLock { get; } = new();
 
     /// <summary>Set when a chunk is sealed, so the owner can wake the worker once per chunk, not per event.</summary>
     public Action? ChunkSealed { get; set; }
@@ -239,7 +239,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     /// <summary>Seals the partly filled current chunk so it can be sent (shutdown: waits for the producer lock).</summary>
     public void SealCurrent()
     {
-        lock (ProducerLock) SealCurrentLocked();
+        using (ProducerLock.EnterScope()) SealCurrentLocked();
     }
 
     /// <summary>
@@ -311,14 +311,14 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     {
         get
         {
-            lock (ProducerLock) return _emitted;
+            using (ProducerLock.EnterScope()) return _emitted;
         }
     }
 
     /// <summary>All counters at one instant.</summary>
     public (long Emitted, long Flushed, long FlushedBytes, long Dropped, long Peak) Snapshot()
     {
-        lock (ProducerLock)
+        using (ProducerLock.EnterScope())
         {
             lock (_queueLock)
             {
@@ -333,7 +333,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     {
         get
         {
-            lock (ProducerLock)
+            using (ProducerLock.EnterScope())
             {
                 lock (_queueLock) return _flushed + _droppedByProducers + _droppedByWorker;
             }

@@ -64,6 +64,16 @@ public ref struct JsonOutput
         _pos += utf8.Length;
     }
 
+    /// <summary>Claims the next <paramref name="length"/> bytes for the caller to fill (pre-formatted frames); one capacity check.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<byte> Reserve(int length)
+    {
+        if (_span.Length - _pos < length) Grow(length);
+        Span<byte> claimed = _span.Slice(_pos, length);
+        _pos += length;
+        return claimed;
+    }
+
     /// <summary>Writes one punctuation byte.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteByte(byte value)
@@ -129,16 +139,19 @@ public ref struct JsonOutput
     }
 
     /// <summary>Writes the low 24 bits of <paramref name="value"/> as six lower-case hex digits.</summary>
-    public void WriteHex6(uint value)
+    public void WriteHex6(uint value) => FormatHex6(value, Reserve(6));
+
+    /// <summary>The low 24 bits of <paramref name="value"/> as six lower-case hex digits into <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void FormatHex6(uint value, Span<byte> destination)
     {
-        if (_span.Length - _pos < 6) Grow(6);
+        ReadOnlySpan<byte> digits = "0123456789abcdef"u8;
+        destination = destination.Slice(0, 6);
         for (int i = 5; i >= 0; i--)
         {
-            uint nibble = value & 0xF;
-            _span[_pos + i] = (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
+            destination[i] = digits[(int)(value & 0xF)];
             value >>= 4;
         }
-        _pos += 6;
     }
 
     /// <summary>Writes a UUID in the 36-character lower-case form.</summary>

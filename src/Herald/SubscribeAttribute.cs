@@ -8,7 +8,7 @@ namespace Herald;
 /// or <see cref="System.Threading.Tasks.ValueTask"/>. Register the object with <see cref="TelemetryPublisher.SubscribeAll"/>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
-public sealed class SubscribeAttribute(string eventType) : Attribute
+public sealed class SubscribeAttribute([EventType] string eventType) : Attribute
 {
     /// <summary>The event type, e.g. <c>metrics.aggregation_completed</c>; use the generated constant (<c>MetricsAggregationCompleted.EventType</c>).</summary>
     public string EventType { get; } = eventType;

@@ -61,7 +61,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
         _buffer = new EventBuffer(options.Transport.Buffer.MaxBufferBytes, options.Transport.Worker.Backpressure,
             TimeSpan.FromSeconds(options.Transport.Worker.BlockTimeoutSeconds));
         _worker = new FlushWorker(_buffer, transport, _sendGate, options, _dispatcher);
-        _buffer.ChunkSealed = _worker.Wake;
+        _buffer.ChunkSealed = _worker.WakeToDrain;
         _worker.CycleStarted = _clock.Resync;
         _worker.Died += OnWorkerDied;
         _worker.Start();
@@ -128,7 +128,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
             if (++_sinceWake >= _maxBatch)
             {
                 _sinceWake = 0;
-                _worker.Wake();
+                _worker.WakeToDrain();
             }
         }
     }

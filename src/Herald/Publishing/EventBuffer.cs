@@ -36,6 +36,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     private long _flushed;
     private long _flushedBytes;
     private long _droppedByWorker;
+    private int _sealedCount; // _sealed.Count, readable without the lock
 
     // Guarded by ProducerLock.
     private Chunk? _current;
@@ -185,6 +186,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
             {
                 case BackpressureMode.DropOldest:
                     if (!_sealed.TryDequeue(out Chunk? oldest)) return null;
+                    Volatile.Write(ref _sealedCount, _sealed.Count);
                     _droppedByProducers += oldest.Count;
                     oldest.Reset();
                     return oldest;
@@ -213,6 +215,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
                 return;
             }
             _sealed.Enqueue(chunk);
+            Volatile.Write(ref _sealedCount, _sealed.Count);
             SamplePeak();
         }
         ChunkSealed?.Invoke();
@@ -235,6 +238,12 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     }
 
     // ---- Worker side ----
+
+    /// <summary>Whether a sealed chunk waits for the worker; read without a lock, so only a hint for spinning.</summary>
+    public bool HasSealed => Volatile.Read(ref _sealedCount) > 0;
+
+    /// <summary>Events in the chunk being filled; read without the producer lock, so only a hint.</summary>
+    public int CurrentEventCount => Volatile.Read(ref _current)?.Count ?? 0;
 
     /// <summary>Seals the partly filled current chunk so it can be sent (shutdown: waits for the producer lock).</summary>
     public void SealCurrent()
@@ -271,7 +280,12 @@ internal sealed class EventBuffer : IBufferWriter<byte>
 
     public bool TryTakeSealed(out Chunk chunk)
     {
-        lock (_queueLock) return _sealed.TryDequeue(out chunk!);
+        lock (_queueLock)
+        {
+            bool taken = _sealed.TryDequeue(out chunk!);
+            Volatile.Write(ref _sealedCount, _sealed.Count);
+            return taken;
+        }
     }
 
     /// <summary>The worker is done with a chunk: <paramref name="sent"/> of its events were delivered, the rest dropped.</summary>

@@ -25,6 +25,9 @@ internal sealed class FlushWorker
     private readonly CancellationTokenSource _abort = new();  // shutdown timeout passed: cancel sends and backoff
     private readonly object _statusLock = new();
     private int _wakePending;
+    private const long SpinMicroseconds = 200;
+    private bool _busy;
+    private int _flushRequested; // 1: seal the chunk being filled at the next cycle (poll, tick, FlushAsync, stop)
     private TaskCompletionSource _cycle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -59,6 +62,17 @@ internal sealed class FlushWorker
 
     /// <summary>Wakes the worker; repeated calls before it runs cost one wake-up.</summary>
     public void Wake()
+    {
+        Volatile.Write(ref _flushRequested, 1);
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0) _wake.Release();
+    }
+
+    /// <summary>
+    /// A chunk was sealed or a batch's worth of events was queued: send what is sealed, but leave the chunk being
+    /// filled alone unless it already holds a whole batch — sealing it early would waste its room and turn one
+    /// 64 KB write into many small ones.
+    /// </summary>
+    public void WakeToDrain()
     {
         if (Interlocked.Exchange(ref _wakePending, 1) == 0) _wake.Release();
     }
@@ -151,21 +165,48 @@ internal sealed class FlushWorker
         while (true)
         {
             bool stopping = _stop.IsCancellationRequested;
-            if (!stopping) _wake.Wait(poll);
+            bool polled = !stopping && !SpinForWork() && !_wake.Wait(poll);
             Volatile.Write(ref _wakePending, 0);
             stopping = _stop.IsCancellationRequested;
+            bool flush = Interlocked.Exchange(ref _flushRequested, 0) == 1;
             CycleStarted?.Invoke();
 
-            DrainSealed(); // first: a blocked producer may be waiting for a free chunk
-            if (_buffer.TrySealCurrent()) DrainSealed();
+            _busy = DrainSealed(); // first: a blocked producer may be waiting for a free chunk
+            bool sealCurrent = polled || flush || stopping || _buffer.CurrentEventCount >= _options.Transport.Buffer.MaxBatchSize;
+            if (sealCurrent && _buffer.TrySealCurrent()) DrainSealed();
             SignalCycle();
             if (stopping) return;
         }
     }
 
-    private void DrainSealed()
+    /// <summary>Sends every sealed chunk; returns whether there was any (the producers are busy).</summary>
+    private bool DrainSealed()
     {
-        while (_buffer.TryTakeSealed(out Chunk chunk)) SendChunk(chunk);
+        bool any = false;
+        while (_buffer.TryTakeSealed(out Chunk chunk))
+        {
+            SendChunk(chunk);
+            any = true;
+        }
+        return any;
+    }
+
+    /// <summary>
+    /// While producers fill chunks faster than one wake-up takes (~10 µs to far more on a VM whose idle vCPU is
+    /// descheduled), the worker polls for the next sealed chunk for up to <see cref="SpinMicroseconds"/> before
+    /// sleeping; otherwise every chunk would pay a wake-up and a small buffer would stall the producer. Only after a
+    /// cycle that found full chunks, so an idle game costs nothing.
+    /// </summary>
+    private bool SpinForWork()
+    {
+        if (!_busy) return false;
+        long until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            if (_buffer.HasSealed || Volatile.Read(ref _flushRequested) == 1 || _stop.IsCancellationRequested) return true;
+            Thread.SpinWait(30);
+        }
+        return false;
     }
 
     private void SignalCycle() => Interlocked.Exchange(ref _cycle, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();

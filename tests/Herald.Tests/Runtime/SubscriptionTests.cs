@@ -148,6 +148,8 @@ public sealed class SubscriptionTests
         private void OnTick(LoopTick tick) => Ticks.Enqueue(tick.Tick);
     }
 
+    // The mistake HER102 reports at build time, made on purpose to test the runtime's own check.
+#pragma warning disable HER102
     private sealed class MismatchedHandler
     {
         [Subscribe("metrics.aggregation_started")]
@@ -155,6 +157,7 @@ public sealed class SubscriptionTests
         {
         }
     }
+#pragma warning restore HER102
 
     private sealed class ListLogger : ILogger
     {

@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace Herald.Analyzers.Tests;
+
+/// <summary>
+/// Runs an analyzer over test code that references the real Herald runtime and the canonical event types
+/// (Herald.Events), exactly as a user project sees them. References come from this test process (its trusted
+/// platform assemblies), so no reference pack is downloaded: tests stay off the network.
+/// </summary>
+internal static class Verify<TAnalyzer> where TAnalyzer : DiagnosticAnalyzer, new()
+{
+    public static async Task AnalyzerAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+        {
+            TestCode = source,
+            ReferenceAssemblies = new ReferenceAssemblies("net10.0"),
+            CompilerDiagnostics = CompilerDiagnostics.None,
+        };
+        test.TestState.AdditionalReferences.AddRange(References.Value);
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync();
+    }
+
+    public static DiagnosticResult Diagnostic(string id) => new DiagnosticResult(id, DiagnosticSeverity.Error);
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    {
+        string tpa = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
+        var paths = tpa.Split(Path.PathSeparator).Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal)
+            || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll").ToList();
+        paths.Add(typeof(Herald.ITelemetrySink).Assembly.Location);
+        paths.Add(typeof(Herald.Events.LoopTick).Assembly.Location);
+        return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    });
+}

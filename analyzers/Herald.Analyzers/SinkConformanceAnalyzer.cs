@@ -45,7 +45,9 @@ public sealed class SinkConformanceAnalyzer : DiagnosticAnalyzer
         bool declared = symbols.HasAttribute(type, symbols.SinkAttribute) || type.Name.EndsWith("TelemetrySink", StringComparison.Ordinal);
         if (!implements && !declared) return;
 
-        IMethodSymbol? stringly = type.GetMembers().OfType<IMethodSymbol>().FirstOrDefault(IsStringlyEmit);
+        // A stringly emit already marked [Obsolete] (what the code fix does) is on its way out: its callers are warned.
+        IMethodSymbol? stringly = type.GetMembers().OfType<IMethodSymbol>()
+            .FirstOrDefault(m => IsStringlyEmit(m) && !m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.ObsoleteAttribute"));
         string? problem = (implements, stringly) switch
         {
             (false, null) => "is a telemetry sink but does not implement ITelemetrySink",

@@ -72,6 +72,13 @@ public sealed class SinkConformanceTests
                 public ValueTask DisposeAsync() => _inner.DisposeAsync();
             }
 
+            // The stringly emit is kept for old callers but marked [Obsolete] (what the code fix does).
+            class MigratingTelemetrySink : GoodTelemetrySink
+            {
+                [Obsolete("use Emit<TEvent>")]
+                public void emit_event(string name, IDictionary<string, object> payload) { }
+            }
+
             // Not a sink: a general message bus may take strings.
             class EventBus
             {

@@ -26,6 +26,23 @@ internal static class Verify<TAnalyzer> where TAnalyzer : DiagnosticAnalyzer, ne
         await test.RunAsync();
     }
 
+    /// <summary>Applies <typeparamref name="TCodeFix"/> to every diagnostic and compares the result with <paramref name="fixedSource"/>.</summary>
+    public static async Task CodeFixAsync<TCodeFix>(string source, string fixedSource, params DiagnosticResult[] expected)
+        where TCodeFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
+    {
+        var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            ReferenceAssemblies = new ReferenceAssemblies("net10.0"),
+            CompilerDiagnostics = CompilerDiagnostics.None,
+        };
+        test.TestState.AdditionalReferences.AddRange(References.Value);
+        test.FixedState.AdditionalReferences.AddRange(References.Value);
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync();
+    }
+
     public static DiagnosticResult Diagnostic(string id) => new DiagnosticResult(id, DiagnosticSeverity.Error);
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>

@@ -18,6 +18,10 @@ internal static class ProtocolDiagnostics
     public static readonly DiagnosticDescriptor NonConformingSink = Create(
         "HER103", "Telemetry sink does not conform", "'{0}' {1}");
 
+    public static readonly DiagnosticDescriptor InvalidConfiguration = new(
+        "HER201", "Invalid telemetry configuration", "{0} = {1}: {2}", "Herald.Configuration", DiagnosticSeverity.Error, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "her201");
+
     private static DiagnosticDescriptor Create(string id, string title, string message)
         => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

@@ -12,9 +12,9 @@ public sealed class DescriptorTests
         string root = RepositoryRoot();
         string docs = File.ReadAllText(Path.Combine(root, "docs", "diagnostics.md"));
         string releases = File.ReadAllText(Path.Combine(root, "analyzers", "Herald.Analyzers", "AnalyzerReleases.Unshipped.md"));
-        DiagnosticAnalyzer[] analyzers = { new EventTypeStringAnalyzer(), new SinkConformanceAnalyzer() };
+        DiagnosticAnalyzer[] analyzers = { new EventTypeStringAnalyzer(), new SinkConformanceAnalyzer(), new TelemetryConfigAnalyzer() };
         var descriptors = analyzers.SelectMany(a => a.SupportedDiagnostics).ToList();
-        Assert.Equal(new[] { "HER101", "HER102", "HER103" }, descriptors.Select(d => d.Id).Order());
+        Assert.Equal(new[] { "HER101", "HER102", "HER103", "HER201" }, descriptors.Select(d => d.Id).Order());
         foreach (DiagnosticDescriptor d in descriptors)
         {
             Assert.Contains($"\n## {d.Id}\n", docs);

@@ -13,7 +13,10 @@ namespace Herald.Analyzers.Tests;
 /// </summary>
 internal static class Verify<TAnalyzer> where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    public static async Task AnalyzerAsync(string source, params DiagnosticResult[] expected)
+    public static Task AnalyzerAsync(string source, params DiagnosticResult[] expected) => AnalyzerAsync(source, Array.Empty<(string, string)>(), expected);
+
+    /// <summary>Runs the analyzer with AdditionalFiles (name, text) next to the code.</summary>
+    public static async Task AnalyzerAsync(string source, (string Name, string Text)[] additionalFiles, params DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
         {
@@ -21,6 +24,7 @@ internal static class Verify<TAnalyzer> where TAnalyzer : DiagnosticAnalyzer, ne
             ReferenceAssemblies = new ReferenceAssemblies("net10.0"),
             CompilerDiagnostics = CompilerDiagnostics.None,
         };
+        foreach ((string name, string text) in additionalFiles) test.TestState.AdditionalFiles.Add((name, text));
         test.TestState.AdditionalReferences.AddRange(References.Value);
         test.ExpectedDiagnostics.AddRange(expected);
         await test.RunAsync();

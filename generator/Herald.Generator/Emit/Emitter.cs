@@ -62,7 +62,13 @@ internal static partial class Emitter
         string kind = o.IsStruct ? "readonly partial record struct" : "sealed partial record";
         Summary(w, o.Description);
         if (o.DeprecatedMessage is not null) w.Line($"[{Obsolete}({CSharpString(o.DeprecatedMessage)})]");
-        if (o.Event is not null) w.Line($"[{JsonConverterAttribute}(typeof({o.Name}JsonConverter))]");
+        if (o.Event is not null)
+        {
+            w.Line($"[{JsonConverterAttribute}(typeof({o.Name}JsonConverter))]");
+            string fields = StringArray(o.Properties.Select(p => p.JsonName));
+            string redactable = StringArray(o.Properties.Where((_, i) => IsRedactable(o, i)).Select(p => p.JsonName));
+            w.Line($"[global::Herald.EventFieldsAttribute({fields}, {redactable})]");
+        }
         w.Line($"[{GeneratedCode}(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
         w.Open($"public {kind} {o.Name}" + (o.Event is not null ? $" : {IEvent}<{o.Name}>" : ""));
 
@@ -109,6 +115,12 @@ internal static partial class Emitter
         EmitPresentFields(w, o);
         w.Line($"static string? {IEvent}<{o.Name}>.Validate(in {o.Name} value) => value.Validate();");
         w.Line();
+    }
+
+    private static string StringArray(System.Collections.Generic.IEnumerable<string> items)
+    {
+        string joined = string.Join(", ", items.Select(CSharpString));
+        return joined.Length == 0 ? "new string[0]" : "new string[] { " + joined + " }";
     }
 
     /// <summary>The value written for a redacted field.</summary>

@@ -1,0 +1,71 @@
+using V = Herald.Analyzers.Tests.Verify<Herald.Analyzers.TelemetryConfigAnalyzer>;
+
+namespace Herald.Analyzers.Tests;
+
+/// <summary>HER201: telemetry.yaml checked at build time by the runtime's own reader and checker.</summary>
+public sealed class TelemetryConfigTests
+{
+    private const string Code = "class Game { }";
+
+    [Fact]
+    public async Task HER201_every_problem_at_its_line_and_column()
+    {
+        const string Yaml = """
+            telemetry:
+              transport:
+                type: kafka
+                buffer:
+                  max_batch_size: 0
+                worker:
+                  backpresure: block
+              transforms:
+                pipeline:
+                  - redact_fields: {fields: [isuer], kinds: [console.result]}
+                  - ensure_fields: {required_fields_by_kind: {loop.tik: [tick]}}
+            """;
+        // Event checks run once the file's own shape is valid, as at run time; this file fails the shape first.
+        await V.AnalyzerAsync(Code, new[] { ("telemetry.yaml", Yaml) },
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 3, 11, 3, 16).WithArguments("telemetry.transport.type", "kafka", "must be one of stdout, file"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 5, 23, 5, 24).WithArguments("telemetry.transport.buffer.max_batch_size", "0", "must be at least 1 and at most 1000000"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 7, 7, 7, 18).WithArguments("telemetry.transport.worker.backpresure", "block", "unknown key; did you mean 'backpressure'?"));
+    }
+
+    [Fact]
+    public async Task HER201_kinds_and_fields_come_from_the_generated_event_types()
+    {
+        const string Yaml = """
+            telemetry:
+              transforms:
+                pipeline:
+                  - redact_fields: {fields: [isuer, tick], kinds: [console.result]}
+                  - ensure_fields: {required_fields_by_kind: {loop.tik: [tick]}}
+            """;
+        await V.AnalyzerAsync(Code, new[] { ("telemetry.yaml", Yaml) },
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 4, 34, 4, 39).WithArguments("telemetry.transforms.pipeline[0].redact_fields.fields[0]", "isuer", "'console.result' has no field 'isuer'; did you mean 'issuer'?"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 4, 41, 4, 45).WithArguments("telemetry.transforms.pipeline[0].redact_fields.fields[1]", "tick", "'console.result.tick' cannot be redacted: only string and free-form fields among the first 64 can"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 5, 51, 5, 59).WithArguments("telemetry.transforms.pipeline[1].ensure_fields.required_fields_by_kind.loop.tik", "loop.tik", "no schema defines this event type; did you mean 'loop.tick'?"));
+    }
+
+    [Fact]
+    public async Task HER201_syntax_errors_and_json_files()
+    {
+        await V.AnalyzerAsync(Code, new[] { ("telemetry.json", "{ \"telemetry\": { \"transport\": { \"type\": \"file\" } }") },
+            V.Diagnostic("HER201").WithSpan("telemetry.json", 1, 1, 1, 2).WithArguments("telemetry", "(missing)", "'{' is never closed"));
+    }
+
+    [Fact]
+    public async Task HER201_stays_silent_for_a_valid_file_and_other_files()
+    {
+        const string Valid = """
+            telemetry:
+              transport: {type: file, file_path: telemetry/events.jsonl, worker: {backpressure: fan_out}}
+              transforms:
+                pipeline:
+                  - snapshot_normalizer
+                  - redact_fields: {fields: [command], kinds: [console.result]}
+                  - ensure_fields: {required_fields_by_kind: {loop.health: [tick]}}
+                  - schema_validator
+            """;
+        await V.AnalyzerAsync(Code, new[] { ("telemetry.yaml", Valid), ("other.yaml", "telemetry: {transport: {type: kafka}}") });
+    }
+}

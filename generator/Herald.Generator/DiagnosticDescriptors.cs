@@ -37,6 +37,16 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidKeywordValue = Create(
         DiagnosticIds.InvalidKeywordValue, "Invalid keyword value", "Invalid schema at '{1}': {0}");
 
+    public const string EvolutionCategory = "Herald.Evolution";
+
+    public static readonly DiagnosticDescriptor BreakingChange = new(
+        "HER301", "Breaking schema change", "Breaking change to '{0}' against schemas.shipped.json: {1}", EvolutionCategory,
+        DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "her301");
+
+    public static readonly DiagnosticDescriptor UnrecordedAddition = new(
+        "HER302", "Schema change not in the baseline", "'{0}': {1}", EvolutionCategory,
+        DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "her302");
+
     public static DiagnosticDescriptor? ForId(string id) => id switch
     {
         DiagnosticIds.InvalidJson => InvalidJson,

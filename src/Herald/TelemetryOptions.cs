@@ -121,8 +121,11 @@ public sealed record BufferOptions
     /// <summary><c>max_batch_size</c>: events per transport send; reaching it wakes the worker.</summary>
     public int MaxBatchSize { get; init; } = 512;
 
-    /// <summary><c>max_buffer_bytes</c>: the most serialized bytes queued before backpressure applies.</summary>
-    public int MaxBufferBytes { get; init; } = 1 << 20;
+    /// <summary>
+    /// <c>max_buffer_bytes</c>: the most serialized bytes queued before backpressure applies. 1 MiB is allocated up
+    /// front, the rest only when a burst needs it.
+    /// </summary>
+    public int MaxBufferBytes { get; init; } = 16 << 20;
 
     /// <summary><c>flush_interval_ticks</c>: every this many <c>Tick</c> calls the worker sends what is queued (0: never).</summary>
     public int FlushIntervalTicks { get; init; } = 1;

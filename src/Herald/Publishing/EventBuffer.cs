@@ -27,6 +27,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     private readonly int _chunkSize;
     private readonly BackpressureMode _mode;
     private readonly TimeSpan _blockTimeout;
+    private readonly int _maxChunks;
     private readonly object _queueLock = new();
 
     // Guarded by _queueLock.
@@ -37,6 +38,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     private long _flushedBytes;
     private long _droppedByWorker;
     private int _sealedCount; // _sealed.Count, readable without the lock
+    private int _allocatedChunks;
 
     // Guarded by ProducerLock.
     private Chunk? _current;
@@ -51,12 +53,18 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     public EventBuffer(int maxBufferBytes, BackpressureMode mode, TimeSpan blockTimeout, int chunkSize = 64 * 1024)
     {
         _chunkSize = Math.Min(chunkSize, Math.Max(4096, maxBufferBytes / 2));
-        int chunks = Math.Max(2, maxBufferBytes / _chunkSize);
+        _maxChunks = Math.Max(2, maxBufferBytes / _chunkSize);
         _mode = mode;
         _blockTimeout = blockTimeout;
-        // All of max_buffer_bytes up front: Emit then never allocates, however far the worker lags.
-        for (int i = 0; i < chunks; i++) _free.Enqueue(new Chunk(_chunkSize));
+        // The first InitialBytes up front, so a game's steady trickle never allocates; the rest of max_buffer_bytes
+        // only when a burst outruns the worker, once, and kept. A larger pool also means a reused chunk was last
+        // read by the worker long ago, out of its core's cache, which the producer then does not pay to pull back.
+        _allocatedChunks = Math.Min(_maxChunks, Math.Max(2, InitialBytes / _chunkSize));
+        for (int i = 0; i < _allocatedChunks; i++) _free.Enqueue(new Chunk(_chunkSize));
     }
+
+    /// <summary>Bytes allocated when the buffer is created; the pool grows from there up to <c>max_buffer_bytes</c>.</summary>
+    public const int InitialBytes = 1 << 20;
 
     /// <summary>Serializes producers (and the worker's sealing of a partly filled chunk).</summary>
     public ProducerGate ProducerLock { get; } = new();
@@ -182,6 +190,11 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         {
             if (minimumSize > _chunkSize) return new Chunk(minimumSize); // an event larger than a chunk gets its own
             if (_free.TryDequeue(out Chunk? free)) return free;
+            if (_allocatedChunks < _maxChunks)
+            {
+                _allocatedChunks++;
+                return new Chunk(_chunkSize);
+            }
             switch (_mode)
             {
                 case BackpressureMode.DropOldest:

@@ -86,7 +86,7 @@ internal static class TelemetryConfigRules
         new ConfigRule("transport.worker_poll_seconds", ConfigValueKind.Number, "0.5", min: 0, max: 3600, minExclusive: true),
         new ConfigRule("transport.buffer", ConfigValueKind.Section),
         new ConfigRule("transport.buffer.max_batch_size", ConfigValueKind.Integer, "512", min: 1, max: 1_000_000),
-        new ConfigRule("transport.buffer.max_buffer_bytes", ConfigValueKind.Integer, "1048576", min: 8 * 1024, max: 1 << 30),
+        new ConfigRule("transport.buffer.max_buffer_bytes", ConfigValueKind.Integer, "16777216", min: 8 * 1024, max: 1 << 30),
         new ConfigRule("transport.buffer.flush_interval_ticks", ConfigValueKind.Integer, "1", min: 0, max: int.MaxValue),
         new ConfigRule("transport.worker", ConfigValueKind.Section),
         new ConfigRule("transport.worker.backpressure", ConfigValueKind.Choice, "drop_oldest", choices: BackpressureModes),

@@ -27,7 +27,8 @@ internal sealed class RecordingTransport : ITransport
 
     public int Attempts => Volatile.Read(ref _attempts);
 
-    public string Provider => "recording";
+    /// <summary>The provider name in status and metrics; unique names tell concurrent tests apart.</summary>
+    public string Provider { get; init; } = "recording";
 
     public bool AuthEnabled => false;
 

@@ -103,7 +103,9 @@ public sealed class SubscriptionTests
     [Fact]
     public async Task Status_counters_are_published_on_the_Herald_meter()
     {
-        var transport = new RecordingTransport();
+        // Every publisher has a meter named Herald; the provider tag tells this one from concurrent tests'.
+        string provider = "meter-test-" + Guid.NewGuid().ToString("N");
+        var transport = new RecordingTransport { Provider = provider };
         var values = new ConcurrentDictionary<string, long>();
         await using var publisher = TelemetryPublisher.Create(Options(), transport);
         using var listener = new MeterListener();
@@ -115,7 +117,7 @@ public sealed class SubscriptionTests
         {
             foreach (var tag in tags)
             {
-                if (tag.Key == "provider" && (string?)tag.Value == "recording") values[instrument.Name] = value;
+                if (tag.Key == "provider" && (string?)tag.Value == provider) values[instrument.Name] = value;
             }
         });
         listener.Start();

@@ -90,7 +90,7 @@ public sealed record SnapshotNormalizerTransform : TransformOptions;
 /// <summary><c>telemetry.transport</c>.</summary>
 public sealed record TransportOptions
 {
-    /// <summary><c>type</c>: <c>stdout</c> or <c>file</c>.</summary>
+    /// <summary><c>type</c>: <c>stdout</c>, <c>file</c> or <c>tcp</c>.</summary>
     public string Type { get; init; } = "stdout";
 
     /// <summary><c>file_path</c> for the file transport.</summary>
@@ -101,6 +101,12 @@ public sealed record TransportOptions
 
     /// <summary><c>enable_tls</c>: network transports use TLS.</summary>
     public bool EnableTls { get; init; }
+
+    /// <summary><c>tls_ca_file</c>: a PEM bundle of the roots to trust instead of the system store (with <c>enable_tls</c>).</summary>
+    public string? TlsCaFile { get; init; }
+
+    /// <summary><c>tls_pin_sha256</c>: accept exactly the certificate with this SHA-256 (64 hex digits; with <c>enable_tls</c>).</summary>
+    public string? TlsPinSha256 { get; init; }
 
     /// <summary><c>send_timeout_seconds</c>: the longest one send may take.</summary>
     public double SendTimeoutSeconds { get; init; } = 1.0;

@@ -31,6 +31,33 @@ public static class TelemetryOptionsValidator
                 errors.Add(new ConfigError("telemetry.transport.type", t.Type, "must be one of " + string.Join(", ", TelemetryConfigRules.TransportTypes)));
             if (t.Type == "file" && string.IsNullOrWhiteSpace(t.FilePath))
                 errors.Add(new ConfigError("telemetry.transport.file_path", t.FilePath, "required for the file transport"));
+            if (t.Type == "tcp")
+            {
+                try
+                {
+                    Transports.TcpTransport.ParseEndpoint(t.Endpoint);
+                }
+                catch (ArgumentException)
+                {
+                    errors.Add(new ConfigError("telemetry.transport.endpoint", t.Endpoint, "required for the tcp transport, as host:port"));
+                }
+            }
+        }
+        if (!t.EnableTls)
+        {
+            if (t.TlsCaFile is not null) errors.Add(new ConfigError("telemetry.transport.tls_ca_file", t.TlsCaFile, "only used with enable_tls: true; set it, or remove this key"));
+            if (t.TlsPinSha256 is not null) errors.Add(new ConfigError("telemetry.transport.tls_pin_sha256", t.TlsPinSha256, "only used with enable_tls: true; set it, or remove this key"));
+        }
+        if (t.TlsPinSha256 is not null)
+        {
+            try
+            {
+                Transports.TcpTransport.ParsePin(t.TlsPinSha256);
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException)
+            {
+                errors.Add(new ConfigError("telemetry.transport.tls_pin_sha256", t.TlsPinSha256, "must be the certificate's SHA-256: 64 hex digits (colons allowed)"));
+            }
         }
         Check(errors, "shutdown_timeout_seconds", options.ShutdownTimeout.TotalSeconds);
         Check(errors, "transport.send_timeout_seconds", t.SendTimeoutSeconds);

@@ -78,6 +78,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
         ITransport transport = options.Transport.Type switch
         {
             "file" => new FileTransport(options.Transport.FilePath!),
+            "tcp" => new TcpTransport(options.Transport),
             _ => new StdoutTransport(),
         };
         return new TelemetryPublisher(options, transport, logger);

@@ -118,6 +118,8 @@ internal static class TelemetryConfigLoader
                 FilePath = Text(values, "transport.file_path") ?? t.FilePath,
                 Endpoint = Text(values, "transport.endpoint") ?? t.Endpoint,
                 EnableTls = Boolean(values, "transport.enable_tls", t.EnableTls),
+                TlsCaFile = Text(values, "transport.tls_ca_file") ?? t.TlsCaFile,
+                TlsPinSha256 = Text(values, "transport.tls_pin_sha256") ?? t.TlsPinSha256,
                 SendTimeoutSeconds = Number(values, "transport.send_timeout_seconds", t.SendTimeoutSeconds),
                 WorkerPollSeconds = Number(values, "transport.worker_poll_seconds", t.WorkerPollSeconds),
                 Buffer = b with

@@ -223,4 +223,20 @@ public sealed class ConfigFileTests : IDisposable
         var ex = Assert.Throws<TelemetryConfigException>(() => TelemetryOptions.FromFile(Write("t.yaml", "telemetri:\n  transport: {}\n")));
         Assert.Contains("'telemetri'", Assert.Single(ex.Errors).Reason);
     }
+
+    [Fact]
+    public void Tls_trust_settings_without_tls_and_a_tcp_transport_without_endpoint_are_errors()
+    {
+        string path = Write("telemetry.yaml", """
+            telemetry:
+              transport:
+                type: tcp
+                tls_pin_sha256: AB:CD
+            """);
+        var ex = Assert.Throws<TelemetryConfigException>(() => TelemetryOptions.FromFile(path));
+        Assert.Equal(
+            new[] { "telemetry.transport.endpoint", "telemetry.transport.tls_pin_sha256" },
+            ex.Errors.Select(e => e.Key).Order(StringComparer.Ordinal));
+        Assert.Contains("only used with enable_tls: true", ex.Errors.Single(e => e.Key.EndsWith("pin_sha256", StringComparison.Ordinal)).Reason);
+    }
 }

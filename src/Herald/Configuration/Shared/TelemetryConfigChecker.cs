@@ -137,12 +137,23 @@ internal sealed class TelemetryConfigChecker
         if (telemetry.Kind == ConfigNodeKind.Scalar && telemetry.Value is null) return; // "telemetry:" with nothing: all defaults
         CheckMapping("", telemetry);
         ConfigNode? transport = Lookup(telemetry, "transport");
-        if (transport is not null && Lookup(transport, "type") is { Kind: ConfigNodeKind.Scalar, Value: "file" } typeNode)
+        if (transport is null) return;
+        ConfigNode? type = Lookup(transport, "type");
+        if (type is { Kind: ConfigNodeKind.Scalar, Value: "file" }) RequireText(transport, type, "file_path", "required for the file transport");
+        if (type is { Kind: ConfigNodeKind.Scalar, Value: "tcp" }) RequireText(transport, type, "endpoint", "required for the tcp transport, as host:port");
+        foreach (string tlsKey in new[] { "tls_ca_file", "tls_pin_sha256" })
         {
-            ConfigNode? path = Lookup(transport, "file_path");
-            if (path is null || path.Kind != ConfigNodeKind.Scalar || string.IsNullOrWhiteSpace(path.Value))
-                Report(Root + ".transport.file_path", path ?? typeNode, "required for the file transport");
+            // Trust settings without TLS would leave the stream in plain text while looking secure.
+            if (Lookup(transport, tlsKey) is { } set && !(Lookup(transport, "enable_tls") is { Kind: ConfigNodeKind.Scalar, Value: { } tls } && TelemetryConfigRules.TryParseBoolean(tls, out bool on) && on))
+                Report(Root + ".transport." + tlsKey, set, "only used with enable_tls: true; set it, or remove this key");
         }
+    }
+
+    private void RequireText(ConfigNode transport, ConfigNode typeNode, string key, string reason)
+    {
+        ConfigNode? value = Lookup(transport, key);
+        if (value is null || value.Kind != ConfigNodeKind.Scalar || string.IsNullOrWhiteSpace(value.Value))
+            Report(Root + ".transport." + key, value ?? typeNode, reason);
     }
 
     /// <summary>Checks event kinds and fields named by the transforms against the event types of the project.</summary>

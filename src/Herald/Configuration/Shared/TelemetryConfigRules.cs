@@ -66,7 +66,7 @@ internal sealed class ConfigRule
 internal static class TelemetryConfigRules
 {
     /// <summary>Transport types this runtime creates by name.</summary>
-    public static readonly string[] TransportTypes = { "stdout", "file" };
+    public static readonly string[] TransportTypes = { "stdout", "file", "tcp" };
 
     public static readonly string[] BackpressureModes = { "drop_oldest", "block", "fan_out" };
 
@@ -82,6 +82,8 @@ internal static class TelemetryConfigRules
         new ConfigRule("transport.file_path", ConfigValueKind.Text),
         new ConfigRule("transport.endpoint", ConfigValueKind.Text),
         new ConfigRule("transport.enable_tls", ConfigValueKind.Boolean, "false"),
+        new ConfigRule("transport.tls_ca_file", ConfigValueKind.Text),
+        new ConfigRule("transport.tls_pin_sha256", ConfigValueKind.Text),
         new ConfigRule("transport.send_timeout_seconds", ConfigValueKind.Number, "1", min: 0, max: 3600, minExclusive: true),
         new ConfigRule("transport.worker_poll_seconds", ConfigValueKind.Number, "0.5", min: 0, max: 3600, minExclusive: true),
         new ConfigRule("transport.buffer", ConfigValueKind.Section),

@@ -52,7 +52,7 @@ public static class TelemetryOptionsValidator
         {
             try
             {
-                Transports.TcpTransport.ParsePin(t.TlsPinSha256);
+                Transports.CertificateTrust.ParsePin(t.TlsPinSha256);
             }
             catch (Exception ex) when (ex is ArgumentException or FormatException)
             {

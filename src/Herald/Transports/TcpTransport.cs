@@ -4,8 +4,6 @@ using System.IO;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -32,8 +30,7 @@ public sealed class TcpTransport : ITransport
     private readonly int _port;
     private readonly bool _tls;
     private readonly TimeSpan _sendTimeout;
-    private readonly X509Certificate2Collection? _trustedRoots;
-    private readonly byte[]? _pin;
+    private readonly CertificateTrust _trust;
     private TcpClient? _client;
     private Stream? _stream;
 
@@ -45,13 +42,7 @@ public sealed class TcpTransport : ITransport
         (_host, _port) = ParseEndpoint(options.Endpoint);
         _tls = options.EnableTls;
         _sendTimeout = TimeSpan.FromSeconds(options.SendTimeoutSeconds);
-        if (options.TlsCaFile is { Length: > 0 } caFile)
-        {
-            _trustedRoots = new X509Certificate2Collection();
-            _trustedRoots.ImportFromPemFile(caFile);
-            if (_trustedRoots.Count == 0) throw new ArgumentException($"tls_ca_file '{caFile}' holds no certificate.", nameof(options));
-        }
-        if (options.TlsPinSha256 is { Length: > 0 } pin) _pin = ParsePin(pin);
+        _trust = CertificateTrust.From(options);
     }
 
     /// <inheritdoc />
@@ -101,7 +92,7 @@ public sealed class TcpTransport : ITransport
             Stream stream = client.GetStream();
             if (_tls)
             {
-                var ssl = new SslStream(stream, leaveInnerStreamOpen: false, ValidateCertificate);
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false, _trust.Validate);
                 await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = _host }, cancellationToken).ConfigureAwait(false);
                 stream = ssl;
             }
@@ -114,21 +105,6 @@ public sealed class TcpTransport : ITransport
             client.Dispose();
             throw;
         }
-    }
-
-    private bool ValidateCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (certificate is null) return false;
-        if (_pin is not null)
-            return CryptographicOperations.FixedTimeEquals(SHA256.HashData(certificate.GetRawCertData()), _pin);
-        if (_trustedRoots is null) return errors == SslPolicyErrors.None;
-        if ((errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0) return false;
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(_trustedRoots);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return custom.Build(leaf);
     }
 
     /// <summary>
@@ -164,13 +140,5 @@ public sealed class TcpTransport : ITransport
             throw new ArgumentException($"endpoint '{endpoint}' is not host:port.", nameof(endpoint));
         string host = endpoint.Substring(0, colon).Trim('[', ']');
         return (host, port);
-    }
-
-    /// <summary>64 hex digits, colons allowed (<c>AB:CD:...</c>, as certificate tools print them).</summary>
-    internal static byte[] ParsePin(string pin)
-    {
-        string hex = pin.Replace(":", "", StringComparison.Ordinal).Trim();
-        if (hex.Length != 64) throw new ArgumentException("tls_pin_sha256 must be the certificate's SHA-256: 64 hex digits.", nameof(pin));
-        return Convert.FromHexString(hex);
     }
 }

@@ -90,7 +90,7 @@ public sealed record SnapshotNormalizerTransform : TransformOptions;
 /// <summary><c>telemetry.transport</c>.</summary>
 public sealed record TransportOptions
 {
-    /// <summary><c>type</c>: <c>stdout</c>, <c>file</c> or <c>tcp</c>.</summary>
+    /// <summary><c>type</c>: <c>stdout</c>, <c>file</c>, <c>tcp</c> or <c>http</c>.</summary>
     public string Type { get; init; } = "stdout";
 
     /// <summary><c>file_path</c> for the file transport.</summary>
@@ -101,6 +101,15 @@ public sealed record TransportOptions
 
     /// <summary><c>enable_tls</c>: network transports use TLS.</summary>
     public bool EnableTls { get; init; }
+
+    /// <summary><c>format</c> (http): <c>ndjson</c> (default), <c>json_array</c> or <c>cloudevents</c>.</summary>
+    public string Format { get; init; } = "ndjson";
+
+    /// <summary><c>compression</c> (http): <c>none</c> (default) or <c>gzip</c>.</summary>
+    public string Compression { get; init; } = "none";
+
+    /// <summary><c>auth_token_env</c>: the name of the environment variable holding a bearer token (never the token itself).</summary>
+    public string? AuthTokenEnv { get; init; }
 
     /// <summary><c>tls_ca_file</c>: a PEM bundle of the roots to trust instead of the system store (with <c>enable_tls</c>).</summary>
     public string? TlsCaFile { get; init; }

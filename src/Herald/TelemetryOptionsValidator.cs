@@ -43,10 +43,19 @@ public static class TelemetryOptionsValidator
                 }
             }
         }
-        if (!t.EnableTls)
+        if (checkTransport && t.Type == "http" && !(Uri.TryCreate(t.Endpoint, UriKind.Absolute, out Uri? url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
+            errors.Add(new ConfigError("telemetry.transport.endpoint", t.Endpoint, "required for the http transport, as an http(s) URL"));
+        if (!TelemetryConfigRules.HttpFormats.Contains(t.Format))
+            errors.Add(new ConfigError("telemetry.transport.format", t.Format, "must be one of " + string.Join(", ", TelemetryConfigRules.HttpFormats)));
+        if (!TelemetryConfigRules.Compressions.Contains(t.Compression))
+            errors.Add(new ConfigError("telemetry.transport.compression", t.Compression, "must be one of " + string.Join(", ", TelemetryConfigRules.Compressions)));
+        // The value named is the variable, never the secret it holds.
+        if (t.AuthTokenEnv is { } variable && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
+            errors.Add(new ConfigError("telemetry.transport.auth_token_env", variable, "the environment variable is not set (or empty)"));
+        if (!t.EnableTls && !(t.Endpoint?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ?? false))
         {
-            if (t.TlsCaFile is not null) errors.Add(new ConfigError("telemetry.transport.tls_ca_file", t.TlsCaFile, "only used with enable_tls: true; set it, or remove this key"));
-            if (t.TlsPinSha256 is not null) errors.Add(new ConfigError("telemetry.transport.tls_pin_sha256", t.TlsPinSha256, "only used with enable_tls: true; set it, or remove this key"));
+            if (t.TlsCaFile is not null) errors.Add(new ConfigError("telemetry.transport.tls_ca_file", t.TlsCaFile, TelemetryConfigRules.TlsOnlyReason));
+            if (t.TlsPinSha256 is not null) errors.Add(new ConfigError("telemetry.transport.tls_pin_sha256", t.TlsPinSha256, TelemetryConfigRules.TlsOnlyReason));
         }
         if (t.TlsPinSha256 is not null)
         {

@@ -237,6 +237,6 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Equal(
             new[] { "telemetry.transport.endpoint", "telemetry.transport.tls_pin_sha256" },
             ex.Errors.Select(e => e.Key).Order(StringComparer.Ordinal));
-        Assert.Contains("only used with enable_tls: true", ex.Errors.Single(e => e.Key.EndsWith("pin_sha256", StringComparison.Ordinal)).Reason);
+        Assert.Contains("only used with TLS", ex.Errors.Single(e => e.Key.EndsWith("pin_sha256", StringComparison.Ordinal)).Reason);
     }
 }

@@ -141,11 +141,14 @@ internal sealed class TelemetryConfigChecker
         ConfigNode? type = Lookup(transport, "type");
         if (type is { Kind: ConfigNodeKind.Scalar, Value: "file" }) RequireText(transport, type, "file_path", "required for the file transport");
         if (type is { Kind: ConfigNodeKind.Scalar, Value: "tcp" }) RequireText(transport, type, "endpoint", "required for the tcp transport, as host:port");
+        if (type is { Kind: ConfigNodeKind.Scalar, Value: "http" }) RequireText(transport, type, "endpoint", "required for the http transport, as an http(s) URL");
+        bool usesTls = (Lookup(transport, "enable_tls") is { Kind: ConfigNodeKind.Scalar, Value: { } tls } && TelemetryConfigRules.TryParseBoolean(tls, out bool on) && on)
+            || (Lookup(transport, "endpoint") is { Kind: ConfigNodeKind.Scalar, Value: { } url } && url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
         foreach (string tlsKey in new[] { "tls_ca_file", "tls_pin_sha256" })
         {
             // Trust settings without TLS would leave the stream in plain text while looking secure.
-            if (Lookup(transport, tlsKey) is { } set && !(Lookup(transport, "enable_tls") is { Kind: ConfigNodeKind.Scalar, Value: { } tls } && TelemetryConfigRules.TryParseBoolean(tls, out bool on) && on))
-                Report(Root + ".transport." + tlsKey, set, "only used with enable_tls: true; set it, or remove this key");
+            if (Lookup(transport, tlsKey) is { } set && !usesTls)
+                Report(Root + ".transport." + tlsKey, set, TelemetryConfigRules.TlsOnlyReason);
         }
     }
 

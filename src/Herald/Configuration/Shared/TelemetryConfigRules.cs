@@ -66,7 +66,13 @@ internal sealed class ConfigRule
 internal static class TelemetryConfigRules
 {
     /// <summary>Transport types this runtime creates by name.</summary>
-    public static readonly string[] TransportTypes = { "stdout", "file", "tcp" };
+    public static readonly string[] TransportTypes = { "stdout", "file", "tcp", "http" };
+
+    public const string TlsOnlyReason = "only used with TLS (enable_tls: true, or an https:// endpoint); set it, or remove this key";
+
+    public static readonly string[] HttpFormats = { "ndjson", "json_array", "cloudevents" };
+
+    public static readonly string[] Compressions = { "none", "gzip" };
 
     public static readonly string[] BackpressureModes = { "drop_oldest", "block", "fan_out" };
 
@@ -82,6 +88,9 @@ internal static class TelemetryConfigRules
         new ConfigRule("transport.file_path", ConfigValueKind.Text),
         new ConfigRule("transport.endpoint", ConfigValueKind.Text),
         new ConfigRule("transport.enable_tls", ConfigValueKind.Boolean, "false"),
+        new ConfigRule("transport.format", ConfigValueKind.Choice, "ndjson", choices: HttpFormats),
+        new ConfigRule("transport.compression", ConfigValueKind.Choice, "none", choices: Compressions),
+        new ConfigRule("transport.auth_token_env", ConfigValueKind.Text),
         new ConfigRule("transport.tls_ca_file", ConfigValueKind.Text),
         new ConfigRule("transport.tls_pin_sha256", ConfigValueKind.Text),
         new ConfigRule("transport.send_timeout_seconds", ConfigValueKind.Number, "1", min: 0, max: 3600, minExclusive: true),

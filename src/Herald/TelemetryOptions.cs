@@ -90,7 +90,7 @@ public sealed record SnapshotNormalizerTransform : TransformOptions;
 /// <summary><c>telemetry.transport</c>.</summary>
 public sealed record TransportOptions
 {
-    /// <summary><c>type</c>: <c>stdout</c>, <c>file</c>, <c>tcp</c> or <c>http</c>.</summary>
+    /// <summary><c>type</c>: <c>stdout</c>, <c>file</c>, <c>tcp</c>, <c>http</c> or <c>websocket</c>.</summary>
     public string Type { get; init; } = "stdout";
 
     /// <summary><c>file_path</c> for the file transport.</summary>

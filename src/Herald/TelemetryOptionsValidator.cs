@@ -45,6 +45,8 @@ public static class TelemetryOptionsValidator
         }
         if (checkTransport && t.Type == "http" && !(Uri.TryCreate(t.Endpoint, UriKind.Absolute, out Uri? url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
             errors.Add(new ConfigError("telemetry.transport.endpoint", t.Endpoint, "required for the http transport, as an http(s) URL"));
+        if (checkTransport && t.Type == "websocket" && !(Uri.TryCreate(t.Endpoint, UriKind.Absolute, out Uri? ws) && (ws.Scheme == "ws" || ws.Scheme == "wss")))
+            errors.Add(new ConfigError("telemetry.transport.endpoint", t.Endpoint, "required for the websocket transport, as a ws(s) URL"));
         if (!TelemetryConfigRules.HttpFormats.Contains(t.Format))
             errors.Add(new ConfigError("telemetry.transport.format", t.Format, "must be one of " + string.Join(", ", TelemetryConfigRules.HttpFormats)));
         if (!TelemetryConfigRules.Compressions.Contains(t.Compression))
@@ -52,7 +54,7 @@ public static class TelemetryOptionsValidator
         // The value named is the variable, never the secret it holds.
         if (t.AuthTokenEnv is { } variable && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
             errors.Add(new ConfigError("telemetry.transport.auth_token_env", variable, "the environment variable is not set (or empty)"));
-        if (!t.EnableTls && !(t.Endpoint?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ?? false))
+        if (!TelemetryConfigRules.UsesTls(t.EnableTls, t.Endpoint))
         {
             if (t.TlsCaFile is not null) errors.Add(new ConfigError("telemetry.transport.tls_ca_file", t.TlsCaFile, TelemetryConfigRules.TlsOnlyReason));
             if (t.TlsPinSha256 is not null) errors.Add(new ConfigError("telemetry.transport.tls_pin_sha256", t.TlsPinSha256, TelemetryConfigRules.TlsOnlyReason));

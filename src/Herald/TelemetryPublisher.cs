@@ -80,6 +80,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
             "file" => new FileTransport(options.Transport.FilePath!),
             "tcp" => new TcpTransport(options.Transport),
             "http" => new HttpTransport(options.Transport),
+            "websocket" => new WebSocketTransport(options.Transport),
             _ => new StdoutTransport(),
         };
         return new TelemetryPublisher(options, transport, logger);

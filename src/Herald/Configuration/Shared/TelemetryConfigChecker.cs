@@ -142,8 +142,10 @@ internal sealed class TelemetryConfigChecker
         if (type is { Kind: ConfigNodeKind.Scalar, Value: "file" }) RequireText(transport, type, "file_path", "required for the file transport");
         if (type is { Kind: ConfigNodeKind.Scalar, Value: "tcp" }) RequireText(transport, type, "endpoint", "required for the tcp transport, as host:port");
         if (type is { Kind: ConfigNodeKind.Scalar, Value: "http" }) RequireText(transport, type, "endpoint", "required for the http transport, as an http(s) URL");
-        bool usesTls = (Lookup(transport, "enable_tls") is { Kind: ConfigNodeKind.Scalar, Value: { } tls } && TelemetryConfigRules.TryParseBoolean(tls, out bool on) && on)
-            || (Lookup(transport, "endpoint") is { Kind: ConfigNodeKind.Scalar, Value: { } url } && url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        if (type is { Kind: ConfigNodeKind.Scalar, Value: "websocket" }) RequireText(transport, type, "endpoint", "required for the websocket transport, as a ws(s) URL");
+        bool usesTls = TelemetryConfigRules.UsesTls(
+            Lookup(transport, "enable_tls") is { Kind: ConfigNodeKind.Scalar, Value: { } tls } && TelemetryConfigRules.TryParseBoolean(tls, out bool on) && on,
+            Lookup(transport, "endpoint") is { Kind: ConfigNodeKind.Scalar } endpoint ? endpoint.Value : null);
         foreach (string tlsKey in new[] { "tls_ca_file", "tls_pin_sha256" })
         {
             // Trust settings without TLS would leave the stream in plain text while looking secure.

@@ -66,9 +66,13 @@ internal sealed class ConfigRule
 internal static class TelemetryConfigRules
 {
     /// <summary>Transport types this runtime creates by name.</summary>
-    public static readonly string[] TransportTypes = { "stdout", "file", "tcp", "http" };
+    public static readonly string[] TransportTypes = { "stdout", "file", "tcp", "http", "websocket" };
 
-    public const string TlsOnlyReason = "only used with TLS (enable_tls: true, or an https:// endpoint); set it, or remove this key";
+    public const string TlsOnlyReason = "only used with TLS (enable_tls: true, or an https:// or wss:// endpoint); set it, or remove this key";
+
+    /// <summary>Whether a transport with these settings talks TLS: tcp with enable_tls, http and websocket by their URL scheme.</summary>
+    public static bool UsesTls(bool enableTls, string? endpoint)
+        => enableTls || (endpoint is not null && (endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || endpoint.StartsWith("wss://", StringComparison.OrdinalIgnoreCase)));
 
     public static readonly string[] HttpFormats = { "ndjson", "json_array", "cloudevents" };
 

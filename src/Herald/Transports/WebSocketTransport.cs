@@ -1,0 +1,145 @@
+using System;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Herald.Transports;
+
+/// <summary>
+/// Sends each batch as one text message (its NDJSON lines) over a WebSocket (<c>endpoint</c>: <c>ws://</c> or
+/// <c>wss://</c>), for live dashboards and collectors that stream.
+/// </summary>
+/// <remarks>
+/// Connects on the first send and whenever the connection is no longer open — a background receive loop notices
+/// the server's close (and answers it), so the next batch reconnects instead of writing into a dead socket. Keep-alive
+/// pings every 15 s. A failed or timed-out send is transient (the worker retries the batch with backoff), so
+/// delivery is at-least-once. Shutdown performs the close handshake (1000, normal closure). <c>wss://</c> validates
+/// certificates like the other network transports; a bearer token from <c>auth_token_env</c> goes in the
+/// handshake's <c>Authorization</c> header.
+/// </remarks>
+public sealed class WebSocketTransport : ITransport
+{
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+    private readonly Uri _endpoint;
+    private readonly TimeSpan _sendTimeout;
+    private readonly CertificateTrust? _trust;
+    private readonly string? _token;
+    private ClientWebSocket? _socket;
+
+    /// <summary>Creates the transport from <c>telemetry.transport</c>.</summary>
+    /// <exception cref="ArgumentException">The endpoint is not a ws(s) URL, the token variable is not set, or the TLS settings cannot be used.</exception>
+    public WebSocketTransport(TransportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out Uri? uri) || (uri.Scheme != "ws" && uri.Scheme != "wss"))
+            throw new ArgumentException($"endpoint '{options.Endpoint}' is not a ws:// or wss:// URL.", nameof(options));
+        _endpoint = uri;
+        _sendTimeout = TimeSpan.FromSeconds(options.SendTimeoutSeconds);
+        if (options.TlsCaFile is { Length: > 0 } || options.TlsPinSha256 is { Length: > 0 }) _trust = CertificateTrust.From(options);
+        if (options.AuthTokenEnv is { Length: > 0 } variable)
+        {
+            _token = Environment.GetEnvironmentVariable(variable);
+            if (string.IsNullOrEmpty(_token)) throw new ArgumentException($"the environment variable {variable} (auth_token_env) is not set.", nameof(options));
+        }
+    }
+
+    /// <inheritdoc />
+    public string Provider => "websocket";
+
+    /// <inheritdoc />
+    public bool AuthEnabled => _token is not null;
+
+    /// <inheritdoc />
+    public async ValueTask<SendResult> SendAsync(TransportBatch batch, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_sendTimeout);
+        try
+        {
+            if (_socket is { State: not WebSocketState.Open }) Drop();
+            ClientWebSocket socket = _socket ?? await ConnectAsync(timeout.Token).ConfigureAwait(false);
+            await socket.SendAsync(batch.Lines, WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
+            return SendResult.Success;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Drop();
+            return SendResult.Transient($"send to {_endpoint.GetLeftPart(UriPartial.Path)} timed out after {_sendTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+        }
+        catch (Exception ex) when (ex is WebSocketException or System.Net.Http.HttpRequestException or ObjectDisposedException or InvalidOperationException)
+        {
+            Drop();
+            return SendResult.Transient($"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Closes with the handshake (1000), waiting at most the send timeout for the server's answer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        ClientWebSocket? socket = Interlocked.Exchange(ref _socket, null);
+        if (socket is null) return;
+        if (socket.State == WebSocketState.Open)
+        {
+            using var timeout = new CancellationTokenSource(_sendTimeout);
+            try
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "telemetry shutdown", timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The server is gone already; nothing more to say to it.
+            }
+        }
+        socket.Dispose();
+    }
+
+    private async Task<ClientWebSocket> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = KeepAlive;
+        if (_trust is not null) socket.Options.RemoteCertificateValidationCallback = _trust.Validate;
+        if (_token is not null) socket.Options.SetRequestHeader("Authorization", "Bearer " + _token);
+        try
+        {
+            await socket.ConnectAsync(_endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        _socket = socket;
+        _ = DrainAsync(socket);
+        return socket;
+    }
+
+    /// <summary>Reads (and ignores) what the server sends, so its close frame is seen and answered.</summary>
+    private static async Task DrainAsync(ClientWebSocket socket)
+    {
+        var buffer = new byte[1024];
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                WebSocketReceiveResult result = await socket.ReceiveAsync(buffer, CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The connection ended; the next send sees it is not open and reconnects.
+        }
+    }
+
+    private void Drop()
+    {
+        ClientWebSocket? socket = Interlocked.Exchange(ref _socket, null);
+        socket?.Abort();
+        socket?.Dispose();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Tests.Transports;
+
+/// <summary>A real WebSocket server (Kestrel on 127.0.0.1) that records text messages and how each connection closed.</summary>
+internal sealed class WebSocketCollector : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private WebSocketCollector(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    public ConcurrentQueue<string> Messages { get; } = new();
+
+    public ConcurrentQueue<WebSocketCloseStatus?> Closes { get; } = new();
+
+    public ConcurrentQueue<string> Authorizations { get; } = new();
+
+    public static async Task<WebSocketCollector> StartAsync(int port = 0)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        WebApplication app = builder.Build();
+        app.UseWebSockets();
+        WebSocketCollector? collector = null;
+        app.Map("/ws", async context =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = 400;
+                return;
+            }
+            collector!.Authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
+            using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[64 * 1024];
+            var message = new MemoryStream();
+            try
+            {
+                while (true)
+                {
+                    WebSocketReceiveResult result = await socket.ReceiveAsync(buffer, context.RequestAborted);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        collector.Closes.Enqueue(result.CloseStatus);
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                        return;
+                    }
+                    message.Write(buffer, 0, result.Count);
+                    if (!result.EndOfMessage) continue;
+                    collector.Messages.Enqueue(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
+                    message.SetLength(0);
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                collector.Closes.Enqueue(null); // dropped without a handshake
+            }
+        });
+        await app.StartAsync();
+        string url = app.Urls.First().Replace("http://", "ws://", StringComparison.Ordinal) + "/ws";
+        collector = new WebSocketCollector(app, url);
+        return collector;
+    }
+
+    public int Port => new Uri(Url).Port;
+
+    public int LineCount => Messages.Sum(m => m.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+    public IEnumerable<string> Lines => Messages.SelectMany(m => m.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
+        await _app.DisposeAsync();
+    }
+}

@@ -90,7 +90,7 @@ public sealed record SnapshotNormalizerTransform : TransformOptions;
 /// <summary><c>telemetry.transport</c>.</summary>
 public sealed record TransportOptions
 {
-    /// <summary><c>type</c>: <c>stdout</c>, <c>file</c>, <c>tcp</c>, <c>http</c> or <c>websocket</c>.</summary>
+    /// <summary><c>type</c>: <c>stdout</c>, <c>file</c>, <c>tcp</c>, <c>http</c>, <c>websocket</c> or <c>prometheus</c>.</summary>
     public string Type { get; init; } = "stdout";
 
     /// <summary><c>file_path</c> for the file transport.</summary>
@@ -110,6 +110,9 @@ public sealed record TransportOptions
 
     /// <summary><c>auth_token_env</c>: the name of the environment variable holding a bearer token (never the token itself).</summary>
     public string? AuthTokenEnv { get; init; }
+
+    /// <summary><c>metric_prefix</c> (prometheus): the prefix of every metric name, default <c>townlet_telemetry</c>.</summary>
+    public string? MetricPrefix { get; init; }
 
     /// <summary><c>tls_ca_file</c>: a PEM bundle of the roots to trust instead of the system store (with <c>enable_tls</c>).</summary>
     public string? TlsCaFile { get; init; }

@@ -29,8 +29,8 @@ public static class TelemetryOptionsValidator
         {
             if (!TelemetryConfigRules.TransportTypes.Contains(t.Type))
                 errors.Add(new ConfigError("telemetry.transport.type", t.Type, "must be one of " + string.Join(", ", TelemetryConfigRules.TransportTypes)));
-            if (t.Type == "file" && string.IsNullOrWhiteSpace(t.FilePath))
-                errors.Add(new ConfigError("telemetry.transport.file_path", t.FilePath, "required for the file transport"));
+            if (t.Type is "file" or "prometheus" && string.IsNullOrWhiteSpace(t.FilePath))
+                errors.Add(new ConfigError("telemetry.transport.file_path", t.FilePath, $"required for the {t.Type} transport"));
             if (t.Type == "tcp")
             {
                 try
@@ -47,6 +47,8 @@ public static class TelemetryOptionsValidator
             errors.Add(new ConfigError("telemetry.transport.endpoint", t.Endpoint, "required for the http transport, as an http(s) URL"));
         if (checkTransport && t.Type == "websocket" && !(Uri.TryCreate(t.Endpoint, UriKind.Absolute, out Uri? ws) && (ws.Scheme == "ws" || ws.Scheme == "wss")))
             errors.Add(new ConfigError("telemetry.transport.endpoint", t.Endpoint, "required for the websocket transport, as a ws(s) URL"));
+        if (t.MetricPrefix is not null && !Transports.PrometheusTextfileTransport.IsMetricName(t.MetricPrefix))
+            errors.Add(new ConfigError("telemetry.transport.metric_prefix", t.MetricPrefix, "must be a Prometheus metric name: letters, digits, '_' and ':', not starting with a digit"));
         if (!TelemetryConfigRules.HttpFormats.Contains(t.Format))
             errors.Add(new ConfigError("telemetry.transport.format", t.Format, "must be one of " + string.Join(", ", TelemetryConfigRules.HttpFormats)));
         if (!TelemetryConfigRules.Compressions.Contains(t.Compression))

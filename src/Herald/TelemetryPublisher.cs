@@ -66,6 +66,34 @@ public sealed class TelemetryPublisher : ITelemetrySink
         _worker.Died += OnWorkerDied;
         _worker.Start();
         _meter = new TelemetryMeter(this);
+        if (transport is IStatusAware aware) aware.Attach(WorkerSideStatus);
+    }
+
+    /// <summary>
+    /// The status as the worker may read it during a send: without the producer gate, which a producer blocked in
+    /// <c>block</c> mode holds while it waits for this very worker.
+    /// </summary>
+    private TransportStatus WorkerSideStatus()
+    {
+        var (emitted, flushed, dropped) = _buffer.CountsWithoutProducerLock();
+        var worker = _worker.Status();
+        return new TransportStatus
+        {
+            Provider = _transport.Provider,
+            EventsEmitted = emitted,
+            QueueLength = Math.Max(0, emitted - flushed - dropped),
+            QueueLengthPeak = 0,
+            DroppedMessages = dropped,
+            LastBatchCount = worker.LastBatchCount,
+            LastFlushPayloadBytes = worker.LastBatchBytes,
+            PayloadsFlushedTotal = flushed,
+            BytesFlushedTotal = 0,
+            ConsecutiveSendFailures = worker.Consecutive,
+            SendFailuresTotal = worker.Total,
+            WorkerRestartCount = worker.Restarts,
+            WorkerAlive = worker.Alive,
+            AuthEnabled = _transport.AuthEnabled,
+        };
     }
 
     /// <summary>Creates a publisher with the transport its options name (<c>stdout</c> or <c>file</c>).</summary>
@@ -81,6 +109,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
             "tcp" => new TcpTransport(options.Transport),
             "http" => new HttpTransport(options.Transport),
             "websocket" => new WebSocketTransport(options.Transport),
+            "prometheus" => new PrometheusTextfileTransport(options.Transport),
             _ => new StdoutTransport(),
         };
         return new TelemetryPublisher(options, transport, logger);

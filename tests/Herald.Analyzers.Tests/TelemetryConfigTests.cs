@@ -25,7 +25,7 @@ public sealed class TelemetryConfigTests
             """;
         // Event checks run once the file's own shape is valid, as at run time; this file fails the shape first.
         await V.AnalyzerAsync(Code, new[] { ("telemetry.yaml", Yaml) },
-            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 3, 11, 3, 16).WithArguments("telemetry.transport.type", "kafka", "must be one of stdout, file, tcp, http, websocket"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 3, 11, 3, 16).WithArguments("telemetry.transport.type", "kafka", "must be one of stdout, file, tcp, http, websocket, prometheus"),
             V.Diagnostic("HER201").WithSpan("telemetry.yaml", 5, 23, 5, 24).WithArguments("telemetry.transport.buffer.max_batch_size", "0", "must be at least 1 and at most 1000000"),
             V.Diagnostic("HER201").WithSpan("telemetry.yaml", 7, 7, 7, 18).WithArguments("telemetry.transport.worker.backpresure", "block", "unknown key; did you mean 'backpressure'?"));
     }

@@ -121,6 +121,7 @@ internal static class TelemetryConfigLoader
                 Format = Text(values, "transport.format") ?? t.Format,
                 Compression = Text(values, "transport.compression") ?? t.Compression,
                 AuthTokenEnv = Text(values, "transport.auth_token_env") ?? t.AuthTokenEnv,
+                MetricPrefix = Text(values, "transport.metric_prefix") ?? t.MetricPrefix,
                 TlsCaFile = Text(values, "transport.tls_ca_file") ?? t.TlsCaFile,
                 TlsPinSha256 = Text(values, "transport.tls_pin_sha256") ?? t.TlsPinSha256,
                 SendTimeoutSeconds = Number(values, "transport.send_timeout_seconds", t.SendTimeoutSeconds),

@@ -342,6 +342,17 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         }
     }
 
+    /// <summary>
+    /// Emitted, flushed and dropped without the producer lock (the worker may call it while a producer in block mode
+    /// holds that lock waiting for it): the producer-side counts may trail by the event being written.
+    /// </summary>
+    public (long Emitted, long Flushed, long Dropped) CountsWithoutProducerLock()
+    {
+        long emitted = Volatile.Read(ref _emitted);
+        long droppedByProducers = Volatile.Read(ref _droppedByProducers);
+        lock (_queueLock) return (emitted, _flushed, droppedByProducers + _droppedByWorker);
+    }
+
     /// <summary>All counters at one instant.</summary>
     public (long Emitted, long Flushed, long FlushedBytes, long Dropped, long Peak) Snapshot()
     {

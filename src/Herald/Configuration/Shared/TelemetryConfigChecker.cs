@@ -140,6 +140,7 @@ internal sealed class TelemetryConfigChecker
         if (transport is null) return;
         ConfigNode? type = Lookup(transport, "type");
         if (type is { Kind: ConfigNodeKind.Scalar, Value: "file" }) RequireText(transport, type, "file_path", "required for the file transport");
+        if (type is { Kind: ConfigNodeKind.Scalar, Value: "prometheus" }) RequireText(transport, type, "file_path", "required for the prometheus transport: the .prom file in node_exporter's textfile directory");
         if (type is { Kind: ConfigNodeKind.Scalar, Value: "tcp" }) RequireText(transport, type, "endpoint", "required for the tcp transport, as host:port");
         if (type is { Kind: ConfigNodeKind.Scalar, Value: "http" }) RequireText(transport, type, "endpoint", "required for the http transport, as an http(s) URL");
         if (type is { Kind: ConfigNodeKind.Scalar, Value: "websocket" }) RequireText(transport, type, "endpoint", "required for the websocket transport, as a ws(s) URL");

@@ -66,7 +66,7 @@ internal sealed class ConfigRule
 internal static class TelemetryConfigRules
 {
     /// <summary>Transport types this runtime creates by name.</summary>
-    public static readonly string[] TransportTypes = { "stdout", "file", "tcp", "http", "websocket" };
+    public static readonly string[] TransportTypes = { "stdout", "file", "tcp", "http", "websocket", "prometheus" };
 
     public const string TlsOnlyReason = "only used with TLS (enable_tls: true, or an https:// or wss:// endpoint); set it, or remove this key";
 
@@ -95,6 +95,7 @@ internal static class TelemetryConfigRules
         new ConfigRule("transport.format", ConfigValueKind.Choice, "ndjson", choices: HttpFormats),
         new ConfigRule("transport.compression", ConfigValueKind.Choice, "none", choices: Compressions),
         new ConfigRule("transport.auth_token_env", ConfigValueKind.Text),
+        new ConfigRule("transport.metric_prefix", ConfigValueKind.Text, "townlet_telemetry"),
         new ConfigRule("transport.tls_ca_file", ConfigValueKind.Text),
         new ConfigRule("transport.tls_pin_sha256", ConfigValueKind.Text),
         new ConfigRule("transport.send_timeout_seconds", ConfigValueKind.Number, "1", min: 0, max: 3600, minExclusive: true),

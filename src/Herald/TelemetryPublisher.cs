@@ -103,16 +103,28 @@ public sealed class TelemetryPublisher : ITelemetrySink
     public static TelemetryPublisher Create(TelemetryOptions options, ILogger? logger = null)
     {
         TelemetryOptionsValidator.ThrowIfInvalid(options);
-        ITransport transport = options.Transport.Type switch
+        return new TelemetryPublisher(options, CreateTransport(options.Transport), logger);
+    }
+
+    /// <summary>The transport <c>type</c> names; what only opening it can tell (an unreadable CA file) is a config error too.</summary>
+    private static ITransport CreateTransport(TransportOptions t)
+    {
+        try
         {
-            "file" => new FileTransport(options.Transport.FilePath!),
-            "tcp" => new TcpTransport(options.Transport),
-            "http" => new HttpTransport(options.Transport),
-            "websocket" => new WebSocketTransport(options.Transport),
-            "prometheus" => new PrometheusTextfileTransport(options.Transport),
-            _ => new StdoutTransport(),
-        };
-        return new TelemetryPublisher(options, transport, logger);
+            return t.Type switch
+            {
+                "file" => new FileTransport(t.FilePath!),
+                "tcp" => new TcpTransport(t),
+                "http" => new HttpTransport(t),
+                "websocket" => new WebSocketTransport(t),
+                "prometheus" => new PrometheusTextfileTransport(t),
+                _ => new StdoutTransport(),
+            };
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.IO.IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new TelemetryConfigException(new[] { new ConfigError("telemetry.transport", t.Type, $"the {t.Type} transport cannot be opened: {ex.Message}") });
+        }
     }
 
     /// <summary>Creates a publisher that sends to <paramref name="transport"/> (custom transports, tests).</summary>

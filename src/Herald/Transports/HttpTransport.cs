@@ -40,12 +40,7 @@ public sealed class HttpTransport : ITransport
         _format = HttpBatchFormats.Parse(options.Format);
         _gzip = options.Compression == "gzip";
         _sendTimeout = TimeSpan.FromSeconds(options.SendTimeoutSeconds);
-        if (options.AuthTokenEnv is { Length: > 0 } variable)
-        {
-            string? token = Environment.GetEnvironmentVariable(variable);
-            if (string.IsNullOrEmpty(token)) throw new ArgumentException($"the environment variable {variable} (auth_token_env) is not set.", nameof(options));
-            _authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
+        if (BearerToken.FromEnvironment(options.AuthTokenEnv) is { } token) _authorization = new AuthenticationHeaderValue("Bearer", token);
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = MaxConnections,

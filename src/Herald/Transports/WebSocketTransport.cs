@@ -37,11 +37,7 @@ public sealed class WebSocketTransport : ITransport
         _endpoint = uri;
         _sendTimeout = TimeSpan.FromSeconds(options.SendTimeoutSeconds);
         if (options.TlsCaFile is { Length: > 0 } || options.TlsPinSha256 is { Length: > 0 }) _trust = CertificateTrust.From(options);
-        if (options.AuthTokenEnv is { Length: > 0 } variable)
-        {
-            _token = Environment.GetEnvironmentVariable(variable);
-            if (string.IsNullOrEmpty(_token)) throw new ArgumentException($"the environment variable {variable} (auth_token_env) is not set.", nameof(options));
-        }
+        _token = BearerToken.FromEnvironment(options.AuthTokenEnv);
     }
 
     /// <inheritdoc />

@@ -136,4 +136,13 @@ public sealed class TcpTransportTests
         var ticks = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("payload").GetProperty("tick").GetInt64()).ToHashSet();
         Assert.Equal(2_000, ticks.Count);
     }
+
+    [Fact]
+    public void An_unreadable_ca_file_is_a_config_error_at_startup()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "herald-no-such-ca-" + Guid.NewGuid().ToString("N") + ".pem");
+        var ex = Assert.Throws<TelemetryConfigException>(() => TelemetryPublisher.Create(Tcp(9, tls: true, caFile: missing)));
+        Assert.Equal("telemetry.transport", Assert.Single(ex.Errors).Key);
+        Assert.Contains(missing, ex.Message);
+    }
 }

@@ -1,0 +1,17 @@
+using System;
+
+namespace Herald.Transports;
+
+/// <summary>The bearer token of <c>auth_token_env</c>: read once from the environment, never written anywhere else.</summary>
+internal static class BearerToken
+{
+    /// <summary>The token, or null when no variable is configured.</summary>
+    /// <exception cref="ArgumentException">A variable is configured but not set (the message names the variable, not a value).</exception>
+    public static string? FromEnvironment(string? variable)
+    {
+        if (variable is not { Length: > 0 }) return null;
+        string? token = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(token)) throw new ArgumentException($"the environment variable {variable} (auth_token_env) is not set.", nameof(variable));
+        return token;
+    }
+}

@@ -138,9 +138,6 @@ public ref struct JsonOutput
         _pos += written;
     }
 
-    /// <summary>Writes the low 24 bits of <paramref name="value"/> as six lower-case hex digits.</summary>
-    public void WriteHex6(uint value) => FormatHex6(value, Reserve(6));
-
     /// <summary>The low 24 bits of <paramref name="value"/> as six lower-case hex digits into <paramref name="destination"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void FormatHex6(uint value, Span<byte> destination)

@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Herald.Tests.Transports;
 
@@ -31,10 +29,7 @@ internal sealed class HttpCollector : IAsyncDisposable
 
     public static async Task<HttpCollector> StartAsync()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        WebApplication app = builder.Build();
+        WebApplication app = LoopbackKestrel.Build();
         HttpCollector? collector = null;
         app.MapPost("/ingest", async context =>
         {

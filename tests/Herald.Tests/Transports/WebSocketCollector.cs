@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Herald.Tests.Transports;
 
@@ -29,10 +27,7 @@ internal sealed class WebSocketCollector : IAsyncDisposable
 
     public static async Task<WebSocketCollector> StartAsync(int port = 0)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        WebApplication app = builder.Build();
+        WebApplication app = LoopbackKestrel.Build(port);
         app.UseWebSockets();
         WebSocketCollector? collector = null;
         app.Map("/ws", async context =>

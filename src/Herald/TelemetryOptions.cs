@@ -20,8 +20,19 @@ public enum BackpressureMode
 /// </summary>
 public sealed record TelemetryOptions
 {
-    /// <summary><c>telemetry.transport</c>.</summary>
+    /// <summary><c>telemetry.transport</c>: the transport, and the buffer and worker settings every transport shares.</summary>
     public TransportOptions Transport { get; init; } = new();
+
+    /// <summary>
+    /// <c>telemetry.transports</c>: several transports fed from one buffer, each at its own pace with its own retries and
+    /// status. Only their connection keys are read (<c>type</c>, <c>file_path</c>, <c>endpoint</c>, TLS, auth, format,
+    /// <c>send_timeout_seconds</c>, ...); <c>buffer</c>, <c>worker</c> and <c>worker_poll_seconds</c> come from
+    /// <see cref="Transport"/>. Empty: <see cref="Transport"/> alone.
+    /// </summary>
+    public ImmutableArray<TransportOptions> Transports { get; init; } = ImmutableArray<TransportOptions>.Empty;
+
+    /// <summary>The transports to create: <see cref="Transports"/> when set, else <see cref="Transport"/>.</summary>
+    internal ImmutableArray<TransportOptions> Connections => Transports.IsDefaultOrEmpty ? ImmutableArray.Create(Transport) : Transports;
 
     /// <summary>Envelope <c>source</c> for events whose schema has no <c>x-source</c> (default: <c>&lt;module&gt;_service</c>).</summary>
     public string? Source { get; init; }

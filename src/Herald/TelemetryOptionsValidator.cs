@@ -25,55 +25,16 @@ public static class TelemetryOptionsValidator
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<ConfigError>();
         TransportOptions t = options.Transport;
-        if (checkTransport)
+        if (options.Transports.IsDefaultOrEmpty) CheckConnection(errors, t, "telemetry.transport", checkTransport);
+        else
         {
-            if (!TelemetryConfigRules.TransportTypes.Contains(t.Type))
-                errors.Add(new ConfigError("telemetry.transport.type", t.Type, "must be one of " + string.Join(", ", TelemetryConfigRules.TransportTypes)));
-            if (t.Type is "file" or "prometheus" && string.IsNullOrWhiteSpace(t.FilePath))
-                errors.Add(new ConfigError("telemetry.transport.file_path", t.FilePath, $"required for the {t.Type} transport"));
-            if (t.Type == "tcp")
+            for (int i = 0; i < options.Transports.Length; i++)
             {
-                try
-                {
-                    Transports.TcpTransport.ParseEndpoint(t.Endpoint);
-                }
-                catch (ArgumentException)
-                {
-                    errors.Add(new ConfigError("telemetry.transport.endpoint", t.Endpoint, "required for the tcp transport, as host:port"));
-                }
-            }
-        }
-        if (checkTransport && t.Type == "http" && !(Uri.TryCreate(t.Endpoint, UriKind.Absolute, out Uri? url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
-            errors.Add(new ConfigError("telemetry.transport.endpoint", t.Endpoint, "required for the http transport, as an http(s) URL"));
-        if (checkTransport && t.Type == "websocket" && !(Uri.TryCreate(t.Endpoint, UriKind.Absolute, out Uri? ws) && (ws.Scheme == "ws" || ws.Scheme == "wss")))
-            errors.Add(new ConfigError("telemetry.transport.endpoint", t.Endpoint, "required for the websocket transport, as a ws(s) URL"));
-        if (t.MetricPrefix is not null && !Transports.PrometheusTextfileTransport.IsMetricName(t.MetricPrefix))
-            errors.Add(new ConfigError("telemetry.transport.metric_prefix", t.MetricPrefix, "must be a Prometheus metric name: letters, digits, '_' and ':', not starting with a digit"));
-        if (!TelemetryConfigRules.HttpFormats.Contains(t.Format))
-            errors.Add(new ConfigError("telemetry.transport.format", t.Format, "must be one of " + string.Join(", ", TelemetryConfigRules.HttpFormats)));
-        if (!TelemetryConfigRules.Compressions.Contains(t.Compression))
-            errors.Add(new ConfigError("telemetry.transport.compression", t.Compression, "must be one of " + string.Join(", ", TelemetryConfigRules.Compressions)));
-        // The value named is the variable, never the secret it holds.
-        if (t.AuthTokenEnv is { } variable && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
-            errors.Add(new ConfigError("telemetry.transport.auth_token_env", variable, "the environment variable is not set (or empty)"));
-        if (!TelemetryConfigRules.UsesTls(t.EnableTls, t.Endpoint))
-        {
-            if (t.TlsCaFile is not null) errors.Add(new ConfigError("telemetry.transport.tls_ca_file", t.TlsCaFile, TelemetryConfigRules.TlsOnlyReason));
-            if (t.TlsPinSha256 is not null) errors.Add(new ConfigError("telemetry.transport.tls_pin_sha256", t.TlsPinSha256, TelemetryConfigRules.TlsOnlyReason));
-        }
-        if (t.TlsPinSha256 is not null)
-        {
-            try
-            {
-                Transports.CertificateTrust.ParsePin(t.TlsPinSha256);
-            }
-            catch (Exception ex) when (ex is ArgumentException or FormatException)
-            {
-                errors.Add(new ConfigError("telemetry.transport.tls_pin_sha256", t.TlsPinSha256, "must be the certificate's SHA-256: 64 hex digits (colons allowed)"));
+                if (options.Transports[i] is null) errors.Add(new ConfigError($"telemetry.transports[{i}]", null, "must not be null"));
+                else CheckConnection(errors, options.Transports[i], $"telemetry.transports[{i}]", checkTransport);
             }
         }
         Check(errors, "shutdown_timeout_seconds", options.ShutdownTimeout.TotalSeconds);
-        Check(errors, "transport.send_timeout_seconds", t.SendTimeoutSeconds);
         Check(errors, "transport.worker_poll_seconds", t.WorkerPollSeconds);
         Check(errors, "transport.buffer.max_batch_size", t.Buffer.MaxBatchSize);
         Check(errors, "transport.buffer.max_buffer_bytes", t.Buffer.MaxBufferBytes);
@@ -83,6 +44,60 @@ public static class TelemetryOptionsValidator
         Check(errors, "transport.worker.send_retry_limit", t.Worker.SendRetryLimit);
         CheckTransforms(errors, options);
         return errors;
+    }
+
+    /// <summary>One connection's keys (<paramref name="key"/>: <c>telemetry.transport</c> or <c>telemetry.transports[i]</c>).</summary>
+    private static void CheckConnection(List<ConfigError> errors, TransportOptions t, string key, bool checkTransport)
+    {
+        if (checkTransport)
+        {
+            if (!TelemetryConfigRules.TransportTypes.Contains(t.Type))
+                errors.Add(new ConfigError(key + ".type", t.Type, "must be one of " + string.Join(", ", TelemetryConfigRules.TransportTypes)));
+            if (t.Type is "file" or "prometheus" && string.IsNullOrWhiteSpace(t.FilePath))
+                errors.Add(new ConfigError(key + ".file_path", t.FilePath, $"required for the {t.Type} transport"));
+            if (t.Type == "tcp")
+            {
+                try
+                {
+                    Transports.TcpTransport.ParseEndpoint(t.Endpoint);
+                }
+                catch (ArgumentException)
+                {
+                    errors.Add(new ConfigError(key + ".endpoint", t.Endpoint, "required for the tcp transport, as host:port"));
+                }
+            }
+        }
+        if (checkTransport && t.Type == "http" && !(Uri.TryCreate(t.Endpoint, UriKind.Absolute, out Uri? url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
+            errors.Add(new ConfigError(key + ".endpoint", t.Endpoint, "required for the http transport, as an http(s) URL"));
+        if (checkTransport && t.Type == "websocket" && !(Uri.TryCreate(t.Endpoint, UriKind.Absolute, out Uri? ws) && (ws.Scheme == "ws" || ws.Scheme == "wss")))
+            errors.Add(new ConfigError(key + ".endpoint", t.Endpoint, "required for the websocket transport, as a ws(s) URL"));
+        if (t.MetricPrefix is not null && !Transports.PrometheusTextfileTransport.IsMetricName(t.MetricPrefix))
+            errors.Add(new ConfigError(key + ".metric_prefix", t.MetricPrefix, "must be a Prometheus metric name: letters, digits, '_' and ':', not starting with a digit"));
+        if (!TelemetryConfigRules.HttpFormats.Contains(t.Format))
+            errors.Add(new ConfigError(key + ".format", t.Format, "must be one of " + string.Join(", ", TelemetryConfigRules.HttpFormats)));
+        if (!TelemetryConfigRules.Compressions.Contains(t.Compression))
+            errors.Add(new ConfigError(key + ".compression", t.Compression, "must be one of " + string.Join(", ", TelemetryConfigRules.Compressions)));
+        // The value named is the variable, never the secret it holds.
+        if (t.AuthTokenEnv is { } variable && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
+            errors.Add(new ConfigError(key + ".auth_token_env", variable, "the environment variable is not set (or empty)"));
+        if (!TelemetryConfigRules.UsesTls(t.EnableTls, t.Endpoint))
+        {
+            if (t.TlsCaFile is not null) errors.Add(new ConfigError(key + ".tls_ca_file", t.TlsCaFile, TelemetryConfigRules.TlsOnlyReason));
+            if (t.TlsPinSha256 is not null) errors.Add(new ConfigError(key + ".tls_pin_sha256", t.TlsPinSha256, TelemetryConfigRules.TlsOnlyReason));
+        }
+        if (t.TlsPinSha256 is not null)
+        {
+            try
+            {
+                Transports.CertificateTrust.ParsePin(t.TlsPinSha256);
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException)
+            {
+                errors.Add(new ConfigError(key + ".tls_pin_sha256", t.TlsPinSha256, "must be the certificate's SHA-256: 64 hex digits (colons allowed)"));
+            }
+        }
+        if (TelemetryConfigRules.Rule("transport.send_timeout_seconds").CheckRange(t.SendTimeoutSeconds) is { } why)
+            errors.Add(new ConfigError(key + ".send_timeout_seconds", t.SendTimeoutSeconds.ToString(CultureInfo.InvariantCulture), why));
     }
 
     /// <summary>Throws <see cref="TelemetryConfigException"/> naming every invalid value.</summary>

@@ -27,13 +27,12 @@ public sealed class TelemetryPublisher : ITelemetrySink
     private const int Running = 0, Stub = 1, Disposed = 2;
 
     private readonly TelemetryOptions _options;
-    private readonly ITransport _transport;
     private readonly EventBuffer _buffer;
-    private readonly FlushWorker _worker;
+    private readonly FlushWorker[] _workers; // one per transport, in configuration order; worker i reads buffer lane i
+    private readonly SemaphoreSlim[] _sendGates; // a transport is sent to by its worker and fan_out producers, one at a time
     private readonly LatestValues _latest = new();
     private readonly CoarseClock _clock = new();
     private readonly EnvelopeStamp _stamp = new();
-    private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly TransformPlan _transforms;
     private readonly SubscriberDispatcher _dispatcher;
     private readonly ILogger? _logger;
@@ -49,65 +48,121 @@ public sealed class TelemetryPublisher : ITelemetrySink
     private string? _lastRejection;
     private int _errorLines;
 
-    private TelemetryPublisher(TelemetryOptions options, ITransport transport, ILogger? logger)
+    private TelemetryPublisher(TelemetryOptions options, ITransport[] transports, ILogger? logger)
     {
         _options = options;
         _logger = logger;
         _transforms = new TransformPlan(options.Transforms, options.Events);
         _dispatcher = new SubscriberDispatcher(LogHandlerError);
-        _transport = transport;
         _maxBatch = Math.Max(1, options.Transport.Buffer.MaxBatchSize);
         _flushIntervalTicks = options.Transport.Buffer.FlushIntervalTicks;
         _buffer = new EventBuffer(options.Transport.Buffer.MaxBufferBytes, options.Transport.Worker.Backpressure,
-            TimeSpan.FromSeconds(options.Transport.Worker.BlockTimeoutSeconds));
-        _worker = new FlushWorker(_buffer, transport, _sendGate, options, _dispatcher);
-        _buffer.ChunkSealed = _worker.WakeToDrain;
-        _worker.CycleStarted = _clock.Resync;
-        _worker.Died += OnWorkerDied;
-        _worker.Start();
+            TimeSpan.FromSeconds(options.Transport.Worker.BlockTimeoutSeconds), transports.Length);
+        _workers = new FlushWorker[transports.Length];
+        _sendGates = new SemaphoreSlim[transports.Length];
+        for (int lane = 0; lane < transports.Length; lane++)
+        {
+            _sendGates[lane] = new SemaphoreSlim(1, 1);
+            FlushWorker worker = new(_buffer, lane, transports[lane], _sendGates[lane], options, lane == 0 ? _dispatcher : null);
+            worker.CycleStarted = _clock.Resync;
+            worker.Died += (error, othersLive) => OnWorkerDied(worker.Transport, error, othersLive);
+            _workers[lane] = worker;
+        }
+        _buffer.ChunkSealed = WakeToDrain;
+        foreach (FlushWorker worker in _workers) worker.Start();
         _meter = new TelemetryMeter(this);
-        if (transport is IStatusAware aware) aware.Attach(WorkerSideStatus);
+        foreach (ITransport transport in transports)
+        {
+            if (transport is IStatusAware aware) aware.Attach(WorkerSideStatus);
+        }
+    }
+
+    private void WakeToDrain()
+    {
+        foreach (FlushWorker worker in _workers) worker.WakeToDrain();
     }
 
     /// <summary>
-    /// The status as the worker may read it during a send: without the producer gate, which a producer blocked in
+    /// The status as a worker may read it during a send: without the producer gate, which a producer blocked in
     /// <c>block</c> mode holds while it waits for this very worker.
     /// </summary>
     private TransportStatus WorkerSideStatus()
     {
-        var (emitted, flushed, dropped) = _buffer.CountsWithoutProducerLock();
-        var worker = _worker.Status();
-        return new TransportStatus
+        var (emitted, lanes) = _buffer.CountsWithoutProducerLock();
+        return Combine(emitted, lanes) with { QueueLengthPeak = 0, BytesFlushedTotal = 0 };
+    }
+
+    /// <summary>
+    /// One status per transport, and the top-level one: the counters of the transport that has delivered the fewest
+    /// events (so a healthy file transport cannot hide a dead collector), failures and restarts summed over all,
+    /// alive while any worker runs.
+    /// </summary>
+    private TransportStatus Combine(long emitted, LaneCounts[] lanes)
+    {
+        var each = new TransportStatus[lanes.Length];
+        int worst = 0;
+        for (int i = 0; i < lanes.Length; i++)
         {
-            Provider = _transport.Provider,
-            EventsEmitted = emitted,
-            QueueLength = Math.Max(0, emitted - flushed - dropped),
-            QueueLengthPeak = 0,
-            DroppedMessages = dropped,
-            LastBatchCount = worker.LastBatchCount,
-            LastFlushPayloadBytes = worker.LastBatchBytes,
-            PayloadsFlushedTotal = flushed,
-            BytesFlushedTotal = 0,
-            ConsecutiveSendFailures = worker.Consecutive,
-            SendFailuresTotal = worker.Total,
-            WorkerRestartCount = worker.Restarts,
-            WorkerAlive = worker.Alive,
-            AuthEnabled = _transport.AuthEnabled,
+            LaneCounts c = lanes[i];
+            var w = _workers[i].Status();
+            ITransport transport = _workers[i].Transport;
+            each[i] = new TransportStatus
+            {
+                Provider = transport.Provider,
+                EventsEmitted = emitted,
+                QueueLength = Math.Max(0, emitted - c.Flushed - c.Dropped),
+                QueueLengthPeak = c.Peak,
+                DroppedMessages = c.Dropped,
+                LastFlushDurationMs = w.LastFlushMs,
+                LastBatchCount = w.LastBatchCount,
+                LastFlushPayloadBytes = w.LastBatchBytes,
+                PayloadsFlushedTotal = c.Flushed,
+                BytesFlushedTotal = c.FlushedBytes,
+                ConsecutiveSendFailures = w.Consecutive,
+                SendFailuresTotal = w.Total,
+                WorkerRestartCount = w.Restarts,
+                WorkerAlive = w.Alive,
+                WorkerError = w.Error,
+                AuthEnabled = transport.AuthEnabled,
+            };
+            if (c.Flushed < lanes[worst].Flushed) worst = i;
+        }
+        if (each.Length == 1) return each[0] with { Transports = each };
+        return each[worst] with
+        {
+            Provider = string.Join("+", each.Select(e => e.Provider)),
+            SendFailuresTotal = each.Sum(e => e.SendFailuresTotal),
+            WorkerRestartCount = each.Sum(e => e.WorkerRestartCount),
+            WorkerAlive = each.Any(e => e.WorkerAlive),
+            WorkerError = each[worst].WorkerError ?? each.Select(e => e.WorkerError is null ? null : e.Provider + ": " + e.WorkerError).FirstOrDefault(e => e is not null),
+            AuthEnabled = each.Any(e => e.AuthEnabled),
+            Transports = each,
         };
     }
 
-    /// <summary>Creates a publisher with the transport its options name (<c>stdout</c> or <c>file</c>).</summary>
+    /// <summary>Creates a publisher with the transports its options name (<c>telemetry.transport</c> or <c>telemetry.transports</c>).</summary>
     /// <param name="options">The settings; see docs/configuration.md.</param>
     /// <param name="logger">Where handler failures and the stub banner go; standard error when null.</param>
-    /// <exception cref="TelemetryConfigException">The options are invalid; the message names every bad key.</exception>
+    /// <exception cref="TelemetryConfigException">The options are invalid, or a transport cannot be opened; the message names every bad key.</exception>
     public static TelemetryPublisher Create(TelemetryOptions options, ILogger? logger = null)
     {
         TelemetryOptionsValidator.ThrowIfInvalid(options);
-        return new TelemetryPublisher(options, CreateTransport(options.Transport), logger);
+        var transports = new ITransport[options.Connections.Length];
+        try
+        {
+            for (int i = 0; i < transports.Length; i++)
+                transports[i] = CreateTransport(options.Connections[i], options.Transports.IsDefaultOrEmpty ? "telemetry.transport" : $"telemetry.transports[{i}]");
+        }
+        catch
+        {
+            foreach (ITransport? opened in transports) opened?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        return new TelemetryPublisher(options, transports, logger);
     }
 
     /// <summary>The transport <c>type</c> names; what only opening it can tell (an unreadable CA file) is a config error too.</summary>
-    private static ITransport CreateTransport(TransportOptions t)
+    private static ITransport CreateTransport(TransportOptions t, string key)
     {
         try
         {
@@ -123,15 +178,22 @@ public sealed class TelemetryPublisher : ITelemetrySink
         }
         catch (Exception ex) when (ex is ArgumentException or System.IO.IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
-            throw new TelemetryConfigException(new[] { new ConfigError("telemetry.transport", t.Type, $"the {t.Type} transport cannot be opened: {ex.Message}") });
+            throw new TelemetryConfigException(new[] { new ConfigError(key, t.Type, $"the {t.Type} transport cannot be opened: {ex.Message}") });
         }
     }
 
     /// <summary>Creates a publisher that sends to <paramref name="transport"/> (custom transports, tests).</summary>
     public static TelemetryPublisher Create(TelemetryOptions options, ITransport transport, ILogger? logger = null)
+        => Create(options, new[] { transport }, logger);
+
+    /// <summary>Creates a publisher that feeds each of <paramref name="transports"/> from one buffer, each at its own pace.</summary>
+    /// <exception cref="ArgumentException">No transport given.</exception>
+    public static TelemetryPublisher Create(TelemetryOptions options, System.Collections.Generic.IReadOnlyList<ITransport> transports, ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(transports);
+        if (transports.Count == 0) throw new ArgumentException("At least one transport is needed.", nameof(transports));
         TelemetryOptionsValidator.ThrowIfInvalid(options, checkTransport: false);
-        return new TelemetryPublisher(options, transport, logger);
+        return new TelemetryPublisher(options, transports.ToArray(), logger);
     }
 
     /// <inheritdoc />
@@ -172,7 +234,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
             if (++_sinceWake >= _maxBatch)
             {
                 _sinceWake = 0;
-                _worker.WakeToDrain();
+                WakeToDrain();
             }
         }
     }
@@ -180,7 +242,10 @@ public sealed class TelemetryPublisher : ITelemetrySink
     /// <summary>Tells the publisher the simulation tick; every <c>flush_interval_ticks</c> ticks the worker sends what is queued.</summary>
     public void Tick(long tick)
     {
-        if (_flushIntervalTicks > 0 && tick % _flushIntervalTicks == 0) _worker.Wake();
+        if (_flushIntervalTicks > 0 && tick % _flushIntervalTicks == 0)
+        {
+            foreach (FlushWorker worker in _workers) worker.Wake();
+        }
     }
 
     /// <inheritdoc />
@@ -188,30 +253,13 @@ public sealed class TelemetryPublisher : ITelemetrySink
     {
         get
         {
-            var (emitted, flushed, flushedBytes, dropped, peak) = _buffer.Snapshot();
-            var worker = _worker.Status();
-            return new TransportStatus
+            var (emitted, lanes) = _buffer.Snapshot();
+            return Combine(emitted, lanes) with
             {
-                Provider = _transport.Provider,
-                EventsEmitted = emitted,
                 RejectedMessages = Interlocked.Read(ref _rejected),
                 LastRejection = Volatile.Read(ref _lastRejection),
                 HandlerErrors = _dispatcher.HandlerErrors,
                 HandlerDeliveriesDropped = _dispatcher.DeliveriesDropped,
-                QueueLength = emitted - flushed - dropped,
-                QueueLengthPeak = peak,
-                DroppedMessages = dropped,
-                LastFlushDurationMs = worker.LastFlushMs,
-                LastBatchCount = worker.LastBatchCount,
-                LastFlushPayloadBytes = worker.LastBatchBytes,
-                PayloadsFlushedTotal = flushed,
-                BytesFlushedTotal = flushedBytes,
-                ConsecutiveSendFailures = worker.Consecutive,
-                SendFailuresTotal = worker.Total,
-                WorkerRestartCount = worker.Restarts,
-                WorkerAlive = worker.Alive,
-                WorkerError = worker.Error,
-                AuthEnabled = _transport.AuthEnabled,
             };
         }
     }
@@ -226,10 +274,10 @@ public sealed class TelemetryPublisher : ITelemetrySink
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         long target = _buffer.Emitted;
-        while (_buffer.Settled < target && _worker.IsAlive)
+        while (_buffer.Settled < target && Array.Find(_workers, w => w.IsAlive) is { } alive)
         {
-            Task cycle = _worker.NextCycle;
-            _worker.Wake();
+            Task cycle = alive.NextCycle;
+            foreach (FlushWorker worker in _workers) worker.Wake();
             await cycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -243,13 +291,13 @@ public sealed class TelemetryPublisher : ITelemetrySink
         if (Interlocked.Exchange(ref _disposeStarted, 1) == 1) return;
         using (_buffer.ProducerLock.EnterScope()) _state = Disposed; // emits that enter the lock from now on are counted as dropped
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await _worker.StopAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+        await Task.WhenAll(_workers.Select(w => w.StopAsync(_options.ShutdownTimeout))).ConfigureAwait(false);
         _buffer.DropAllQueued();
         TimeSpan left = _options.ShutdownTimeout - clock.Elapsed;
         await _dispatcher.StopAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);
         _meter.Dispose();
-        await _transport.DisposeAsync().ConfigureAwait(false);
-        _sendGate.Dispose();
+        foreach (FlushWorker worker in _workers) await worker.Transport.DisposeAsync().ConfigureAwait(false);
+        foreach (SemaphoreSlim gate in _sendGates) gate.Dispose();
     }
 
     private EnvelopeFormat FormatOf<TEvent>() where TEvent : IEvent<TEvent>
@@ -275,35 +323,54 @@ public sealed class TelemetryPublisher : ITelemetrySink
         return x;
     }
 
-    /// <summary>fan_out: the producer sends its overflowing event itself, serialized with the worker's sends.</summary>
+    /// <summary>fan_out: the producer sends its overflowing event to each transport itself, serialized with that transport's worker.</summary>
     private void SendOverflow(ReadOnlyMemory<byte> line)
     {
         if (_dispatcher.IsActive) _dispatcher.Observe(line.Span);
-        bool success = false;
-        try
+        for (int lane = 0; lane < _workers.Length; lane++)
         {
-            _sendGate.Wait();
-            try
+            bool success = false;
+            if (_buffer.IsLive(lane))
             {
-                success = _transport.SendAsync(new TransportBatch(line, 1), CancellationToken.None).AsTask().GetAwaiter().GetResult().Outcome == SendOutcome.Success;
+                try
+                {
+                    _sendGates[lane].Wait();
+                    try
+                    {
+                        success = _workers[lane].Transport.SendAsync(new TransportBatch(line, 1), CancellationToken.None).AsTask().GetAwaiter().GetResult().Outcome == SendOutcome.Success;
+                    }
+                    finally
+                    {
+                        _sendGates[lane].Release();
+                    }
+                }
+                catch (Exception)
+                {
+                    success = false; // a transport fault is counted, never thrown into the game loop
+                }
             }
-            finally
-            {
-                _sendGate.Release();
-            }
+            _buffer.OverflowSent(lane, success, line.Length);
         }
-        catch (Exception)
-        {
-            success = false; // a transport fault is counted, never thrown into the game loop
-        }
-        _buffer.OverflowSent(success, line.Length);
     }
 
-    private void OnWorkerDied(string error)
+    private void OnWorkerDied(ITransport transport, string error, bool othersLive)
     {
-        using (_buffer.ProducerLock.EnterScope()) _state = Stub;
-        string banner = $"[herald] WARNING: the telemetry worker stopped after {_options.Transport.Worker.RestartLimit} restarts ({error}). " +
-            "Telemetry now runs as the stub sink: events are counted as dropped and not sent.";
+        string banner;
+        if (othersLive)
+        {
+            banner = $"[herald] WARNING: the {transport.Provider} transport's worker stopped after {_options.Transport.Worker.RestartLimit} restarts ({error}). " +
+                "The other transports continue; its events are counted as dropped.";
+        }
+        else
+        {
+            using (_buffer.ProducerLock.EnterScope())
+            {
+                if (_state == Running) _state = Stub;
+            }
+            _buffer.DropAllQueued(); // the chunk being filled, now that no emit can add to it
+            banner = $"[herald] WARNING: the telemetry worker stopped after {_options.Transport.Worker.RestartLimit} restarts ({error}). " +
+                "Telemetry now runs as the stub sink: events are counted as dropped and not sent.";
+        }
         if (_logger is not null) _logger.LogError("{Banner}", banner);
         else Console.Error.WriteLine(banner);
     }

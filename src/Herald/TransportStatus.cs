@@ -3,8 +3,14 @@ namespace Herald;
 /// <summary>
 /// A consistent snapshot of a sink's transport counters (seed 000's <c>latest_transport_status()</c>), taken
 /// atomically: <see cref="EventsEmitted"/> = <see cref="PayloadsFlushedTotal"/> + <see cref="DroppedMessages"/>
-/// + <see cref="QueueLength"/> holds in every snapshot.
+/// + <see cref="QueueLength"/> holds in every snapshot, for the sink and for each of its <see cref="Transports"/>.
 /// </summary>
+/// <remarks>
+/// With several transports, the top-level counters are those of the transport that has delivered the fewest events
+/// (a healthy file transport cannot hide a dead collector); <see cref="SendFailuresTotal"/> and
+/// <see cref="WorkerRestartCount"/> are summed, <see cref="WorkerAlive"/> is true while any transport's worker runs,
+/// and <see cref="Provider"/> joins their types with <c>+</c>.
+/// </remarks>
 public sealed record TransportStatus
 {
     /// <summary>Transport type, e.g. <c>file</c>, <c>stdout</c>; <c>stub</c> for the no-op sink.</summary>
@@ -66,4 +72,7 @@ public sealed record TransportStatus
 
     /// <summary>Deliveries to subscribers and listeners dropped because they fell too far behind.</summary>
     public long HandlerDeliveriesDropped { get; init; }
+
+    /// <summary>Each transport's own status, in configuration order (one entry for a single transport; empty for the stub and inside an entry).</summary>
+    public System.Collections.Generic.IReadOnlyList<TransportStatus> Transports { get; init; } = System.Array.Empty<TransportStatus>();
 }

@@ -47,6 +47,21 @@ public sealed class TelemetryConfigTests
     }
 
     [Fact]
+    public async Task HER201_checks_each_item_of_a_transports_list()
+    {
+        const string Yaml = """
+            telemetry:
+              transports:
+                - {type: file, file_path: a.jsonl}
+                - type: http
+                  endpont: "http://127.0.0.1:9/ingest"
+            """;
+        await V.AnalyzerAsync(Code, new[] { ("telemetry.yaml", Yaml) },
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 4, 13, 4, 17).WithArguments("telemetry.transports[1].endpoint", "http", "required for the http transport, as an http(s) URL"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 5, 7, 5, 14).WithArguments("telemetry.transports[1].endpont", "http://127.0.0.1:9/ingest", "unknown key; did you mean 'endpoint'?"));
+    }
+
+    [Fact]
     public async Task HER201_syntax_errors_and_json_files()
     {
         await V.AnalyzerAsync(Code, new[] { ("telemetry.json", "{ \"telemetry\": { \"transport\": { \"type\": \"file\" } }") },

@@ -105,26 +105,18 @@ internal static class TelemetryConfigLoader
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         Collect(section, "", values);
 
-        TransportOptions t = options.Transport;
+        TransportOptions t = BindConnection(options.Transport, values, "transport.");
         BufferOptions b = t.Buffer;
         WorkerOptions w = t.Worker;
         return options with
         {
             Source = Text(values, "source") ?? options.Source,
             ShutdownTimeout = TimeSpan.FromSeconds(Number(values, "shutdown_timeout_seconds", options.ShutdownTimeout.TotalSeconds)),
+            Transports = section.Find("transports")?.Value is { Kind: ConfigNodeKind.Sequence } list
+                ? list.Items.Select(item => BindConnection(new TransportOptions(), Values(item), "")).ToImmutableArray()
+                : ImmutableArray<TransportOptions>.Empty,
             Transport = t with
             {
-                Type = Text(values, "transport.type") ?? t.Type,
-                FilePath = Text(values, "transport.file_path") ?? t.FilePath,
-                Endpoint = Text(values, "transport.endpoint") ?? t.Endpoint,
-                EnableTls = Boolean(values, "transport.enable_tls", t.EnableTls),
-                Format = Text(values, "transport.format") ?? t.Format,
-                Compression = Text(values, "transport.compression") ?? t.Compression,
-                AuthTokenEnv = Text(values, "transport.auth_token_env") ?? t.AuthTokenEnv,
-                MetricPrefix = Text(values, "transport.metric_prefix") ?? t.MetricPrefix,
-                TlsCaFile = Text(values, "transport.tls_ca_file") ?? t.TlsCaFile,
-                TlsPinSha256 = Text(values, "transport.tls_pin_sha256") ?? t.TlsPinSha256,
-                SendTimeoutSeconds = Number(values, "transport.send_timeout_seconds", t.SendTimeoutSeconds),
                 WorkerPollSeconds = Number(values, "transport.worker_poll_seconds", t.WorkerPollSeconds),
                 Buffer = b with
                 {
@@ -152,6 +144,29 @@ internal static class TelemetryConfigLoader
                 Pipeline = transforms.Select(ToOptions).ToImmutableArray(),
             },
         };
+    }
+
+    /// <summary>The connection keys (<see cref="TelemetryConfigRules.ConnectionKeys"/>) found under <paramref name="prefix"/>.</summary>
+    private static TransportOptions BindConnection(TransportOptions t, Dictionary<string, string> values, string prefix) => t with
+    {
+        Type = Text(values, prefix + "type") ?? t.Type,
+        FilePath = Text(values, prefix + "file_path") ?? t.FilePath,
+        Endpoint = Text(values, prefix + "endpoint") ?? t.Endpoint,
+        EnableTls = Boolean(values, prefix + "enable_tls", t.EnableTls),
+        Format = Text(values, prefix + "format") ?? t.Format,
+        Compression = Text(values, prefix + "compression") ?? t.Compression,
+        AuthTokenEnv = Text(values, prefix + "auth_token_env") ?? t.AuthTokenEnv,
+        MetricPrefix = Text(values, prefix + "metric_prefix") ?? t.MetricPrefix,
+        TlsCaFile = Text(values, prefix + "tls_ca_file") ?? t.TlsCaFile,
+        TlsPinSha256 = Text(values, prefix + "tls_pin_sha256") ?? t.TlsPinSha256,
+        SendTimeoutSeconds = Number(values, prefix + "send_timeout_seconds", t.SendTimeoutSeconds),
+    };
+
+    private static Dictionary<string, string> Values(ConfigNode mapping)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        Collect(mapping, "", values);
+        return values;
     }
 
     private static TransformOptions ToOptions(TransformSpec spec)

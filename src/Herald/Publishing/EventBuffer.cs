@@ -15,10 +15,13 @@ namespace Herald.Publishing;
 /// then, when a chunk is needed and all <c>max_buffer_bytes</c> are in use:
 /// <c>drop_oldest</c> evicts the oldest queued chunk, <c>block</c> waits for the worker to free one,
 /// <c>fan_out</c> diverts the event to an overflow buffer that the producer sends itself.</para>
+/// <para>Each transport reads the sealed chunks through its own <see cref="BufferLane"/>, at its own pace; a chunk
+/// returns to the pool when the last lane is done with it. So the slowest transport decides when the buffer is
+/// full, and backpressure then applies to it: <c>drop_oldest</c> evicts from the lanes furthest behind first.</para>
 /// <para>Locks: <see cref="ProducerLock"/> (producers; the worker only to seal the current chunk) is always
 /// taken before <c>_queueLock</c> (the sealed queue, the free pool and the worker's counters), never after.</para>
-/// <para>Counters are monotonic; queue length is derived: emitted − flushed − dropped. A snapshot taken under
-/// both locks is consistent.</para>
+/// <para>Counters are monotonic; each lane's queue length is derived: emitted − flushed − dropped. A snapshot taken
+/// under both locks is consistent.</para>
 /// </remarks>
 internal sealed class EventBuffer : IBufferWriter<byte>
 {
@@ -31,13 +34,10 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     private readonly object _queueLock = new();
 
     // Guarded by _queueLock.
-    private readonly Queue<Chunk> _sealed = new();
+    private readonly BufferLane[] _lanes;
     // Oldest-first reuse: the chunk the worker touched longest ago is the coolest in its cache.
     private readonly Queue<Chunk> _free = new();
-    private long _flushed;
-    private long _flushedBytes;
-    private long _droppedByWorker;
-    private int _sealedCount; // _sealed.Count, readable without the lock
+    private long _sealSequence;
     private int _allocatedChunks;
 
     // Guarded by ProducerLock.
@@ -48,10 +48,11 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     private int _spillLength;
     private long _emitted;
     private long _droppedByProducers;
-    private long _queuePeak;
 
-    public EventBuffer(int maxBufferBytes, BackpressureMode mode, TimeSpan blockTimeout, int chunkSize = 64 * 1024)
+    public EventBuffer(int maxBufferBytes, BackpressureMode mode, TimeSpan blockTimeout, int lanes = 1, int chunkSize = 64 * 1024)
     {
+        _lanes = new BufferLane[Math.Max(1, lanes)];
+        for (int i = 0; i < _lanes.Length; i++) _lanes[i] = new BufferLane();
         _chunkSize = Math.Min(chunkSize, Math.Max(4096, maxBufferBytes / 2));
         _maxChunks = Math.Max(2, maxBufferBytes / _chunkSize);
         _mode = mode;
@@ -116,21 +117,28 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         _droppedByProducers++;
     }
 
-    /// <summary>The overflow send of a fan_out event finished.</summary>
-    public void OverflowSent(bool success, int bytes)
+    /// <summary>The overflow send of a fan_out event to one lane's transport finished.</summary>
+    public void OverflowSent(int lane, bool success, int bytes)
     {
         lock (_queueLock)
         {
+            BufferLane l = _lanes[lane];
             if (success)
             {
-                _flushed++;
-                _flushedBytes += bytes;
+                l.Flushed++;
+                l.FlushedBytes += bytes;
             }
             else
             {
-                _droppedByWorker++;
+                l.Dropped++;
             }
         }
+    }
+
+    /// <summary>Whether the lane's worker still runs (an overflow event for a retired lane is dropped, not sent).</summary>
+    public bool IsLive(int lane)
+    {
+        lock (_queueLock) return !_lanes[lane].Retired;
     }
 
     public Span<byte> GetSpan(int sizeHint = 0)
@@ -198,11 +206,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
             switch (_mode)
             {
                 case BackpressureMode.DropOldest:
-                    if (!_sealed.TryDequeue(out Chunk? oldest)) return null;
-                    Volatile.Write(ref _sealedCount, _sealed.Count);
-                    _droppedByProducers += oldest.Count;
-                    oldest.Reset();
-                    return oldest;
+                    return EvictOldest();
                 case BackpressureMode.Block:
                     long deadline = Environment.TickCount64 + (long)_blockTimeout.TotalMilliseconds;
                     while (!_free.TryDequeue(out free))
@@ -218,6 +222,30 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         }
     }
 
+    /// <summary>
+    /// <c>drop_oldest</c> with every chunk in use (caller holds <c>_queueLock</c>): take the oldest queued chunk away from
+    /// the lane that holds it, counting its events as dropped there, until a chunk is held by no lane. Lanes further
+    /// behind lose their chunks first; a chunk a lane is still sending is never taken.
+    /// </summary>
+    private Chunk? EvictOldest()
+    {
+        while (true)
+        {
+            BufferLane? behind = null;
+            foreach (BufferLane lane in _lanes)
+            {
+                if (lane.Sealed.TryPeek(out Chunk? head) && (behind is null || head.Sequence < behind.Sealed.Peek().Sequence)) behind = lane;
+            }
+            if (behind is null) return null;
+            Chunk oldest = behind.Sealed.Dequeue();
+            behind.SyncCount();
+            behind.Dropped += oldest.Count;
+            if (--oldest.Holders > 0) continue; // another lane still needs it
+            oldest.Reset();
+            return oldest;
+        }
+    }
+
     private void SealOrRecycle(Chunk chunk)
     {
         lock (_queueLock)
@@ -227,8 +255,19 @@ internal sealed class EventBuffer : IBufferWriter<byte>
                 Recycle(chunk);
                 return;
             }
-            _sealed.Enqueue(chunk);
-            Volatile.Write(ref _sealedCount, _sealed.Count);
+            chunk.Sequence = ++_sealSequence;
+            foreach (BufferLane lane in _lanes)
+            {
+                if (lane.Retired)
+                {
+                    lane.Dropped += chunk.Count;
+                    continue;
+                }
+                lane.Sealed.Enqueue(chunk);
+                lane.SyncCount();
+                chunk.Holders++;
+            }
+            if (chunk.Holders == 0) Recycle(chunk);
             SamplePeak();
         }
         ChunkSealed?.Invoke();
@@ -241,8 +280,11 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     /// </summary>
     private void SamplePeak()
     {
-        long queued = _emitted - _droppedByProducers - _flushed - _droppedByWorker;
-        if (queued > _queuePeak) _queuePeak = queued;
+        foreach (BufferLane lane in _lanes)
+        {
+            long queued = _emitted - _droppedByProducers - lane.Flushed - lane.Dropped;
+            if (queued > lane.Peak) lane.Peak = queued;
+        }
     }
 
     private void EnsureSpill(int size)
@@ -252,8 +294,8 @@ internal sealed class EventBuffer : IBufferWriter<byte>
 
     // ---- Worker side ----
 
-    /// <summary>Whether a sealed chunk waits for the worker; read without a lock, so only a hint for spinning.</summary>
-    public bool HasSealed => Volatile.Read(ref _sealedCount) > 0;
+    /// <summary>Whether a sealed chunk waits for the lane's worker; read without a lock, so only a hint for spinning.</summary>
+    public bool HasSealed(int lane) => Volatile.Read(ref _lanes[lane].SealedCount) > 0;
 
     /// <summary>Events in the chunk being filled; read without the producer lock, so only a hint.</summary>
     public int CurrentEventCount => Volatile.Read(ref _current)?.Count ?? 0;
@@ -291,40 +333,68 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         SealOrRecycle(chunk);
     }
 
-    public bool TryTakeSealed(out Chunk chunk)
+    public bool TryTakeSealed(int lane, out Chunk chunk)
     {
         lock (_queueLock)
         {
-            bool taken = _sealed.TryDequeue(out chunk!);
-            Volatile.Write(ref _sealedCount, _sealed.Count);
+            BufferLane l = _lanes[lane];
+            bool taken = l.Sealed.TryDequeue(out chunk!);
+            l.SyncCount();
             return taken;
         }
     }
 
-    /// <summary>The worker is done with a chunk: <paramref name="sent"/> of its events were delivered, the rest dropped.</summary>
-    public void Complete(Chunk chunk, int sent, long sentBytes)
+    /// <summary>A lane's worker is done with a chunk: <paramref name="sent"/> of its events were delivered, the rest dropped.</summary>
+    public void Complete(int lane, Chunk chunk, int sent, long sentBytes)
     {
         lock (_queueLock)
         {
-            _flushed += sent;
-            _flushedBytes += sentBytes;
-            _droppedByWorker += chunk.Count - sent;
-            Recycle(chunk);
-            Monitor.PulseAll(_queueLock); // producers waiting in block mode
+            BufferLane l = _lanes[lane];
+            l.Flushed += sent;
+            l.FlushedBytes += sentBytes;
+            l.Dropped += chunk.Count - sent;
+            Release(chunk);
         }
     }
 
-    /// <summary>Drops everything queued (shutdown timeout, stub fallback); returns how many events.</summary>
-    public long DropAllQueued()
+    /// <summary>
+    /// The lane's worker stopped for good: what it still had queued is dropped (and freed for the other lanes), and
+    /// so is everything sealed from now on. Takes only the queue lock, so a producer blocked waiting for room is
+    /// released instead of deadlocking against the dying worker.
+    /// </summary>
+    /// <returns>Whether any lane is still live.</returns>
+    public bool Retire(int lane)
+    {
+        lock (_queueLock)
+        {
+            BufferLane l = _lanes[lane];
+            l.Retired = true;
+            while (l.Sealed.TryDequeue(out Chunk? chunk))
+            {
+                l.Dropped += chunk.Count;
+                Release(chunk);
+            }
+            l.SyncCount();
+            return Array.Exists(_lanes, x => !x.Retired);
+        }
+    }
+
+    /// <summary>Drops everything queued for every lane (shutdown timeout, stub fallback).</summary>
+    public void DropAllQueued()
     {
         SealCurrent();
-        long dropped = 0;
-        while (TryTakeSealed(out Chunk chunk))
+        for (int lane = 0; lane < _lanes.Length; lane++)
         {
-            dropped += chunk.Count;
-            Complete(chunk, 0, 0);
+            while (TryTakeSealed(lane, out Chunk chunk)) Complete(lane, chunk, 0, 0);
         }
-        return dropped;
+    }
+
+    /// <summary>One lane fewer holds the chunk (caller holds <c>_queueLock</c>); the last one returns it to the pool.</summary>
+    private void Release(Chunk chunk)
+    {
+        if (--chunk.Holders > 0) return;
+        Recycle(chunk);
+        Monitor.PulseAll(_queueLock); // producers waiting in block mode
     }
 
     private void Recycle(Chunk chunk)
@@ -343,37 +413,56 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     }
 
     /// <summary>
-    /// Emitted, flushed and dropped without the producer lock (the worker may call it while a producer in block mode
+    /// Emitted and each lane's counts without the producer lock (the worker may call it while a producer in block mode
     /// holds that lock waiting for it): the producer-side counts may trail by the event being written.
     /// </summary>
-    public (long Emitted, long Flushed, long Dropped) CountsWithoutProducerLock()
+    public (long Emitted, LaneCounts[] Lanes) CountsWithoutProducerLock()
     {
         long emitted = Volatile.Read(ref _emitted);
         long droppedByProducers = Volatile.Read(ref _droppedByProducers);
-        lock (_queueLock) return (emitted, _flushed, droppedByProducers + _droppedByWorker);
+        lock (_queueLock) return (emitted, LaneCountsLocked(droppedByProducers));
     }
 
     /// <summary>All counters at one instant.</summary>
-    public (long Emitted, long Flushed, long FlushedBytes, long Dropped, long Peak) Snapshot()
+    public (long Emitted, LaneCounts[] Lanes) Snapshot()
     {
         using (ProducerLock.EnterScope())
         {
             lock (_queueLock)
             {
                 SamplePeak();
-                return (_emitted, _flushed, _flushedBytes, _droppedByProducers + _droppedByWorker, _queuePeak);
+                return (_emitted, LaneCountsLocked(_droppedByProducers));
             }
         }
     }
 
-    /// <summary>Events flushed or dropped so far; everything emitted before a point is settled once this reaches the emitted count then.</summary>
+    private LaneCounts[] LaneCountsLocked(long droppedByProducers)
+    {
+        var counts = new LaneCounts[_lanes.Length];
+        for (int i = 0; i < counts.Length; i++)
+        {
+            BufferLane l = _lanes[i];
+            counts[i] = new LaneCounts(l.Flushed, l.FlushedBytes, droppedByProducers + l.Dropped, l.Peak);
+        }
+        return counts;
+    }
+
+    /// <summary>
+    /// Events every lane has flushed or dropped; everything emitted before a point is settled once this reaches the
+    /// emitted count then.
+    /// </summary>
     public long Settled
     {
         get
         {
             using (ProducerLock.EnterScope())
             {
-                lock (_queueLock) return _flushed + _droppedByProducers + _droppedByWorker;
+                lock (_queueLock)
+                {
+                    long least = long.MaxValue;
+                    foreach (BufferLane l in _lanes) least = Math.Min(least, l.Flushed + l.Dropped);
+                    return _droppedByProducers + least;
+                }
             }
         }
     }

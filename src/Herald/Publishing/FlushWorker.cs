@@ -7,16 +7,18 @@ using Herald.Transports;
 namespace Herald.Publishing;
 
 /// <summary>
-/// The background loop that moves sealed chunks to the transport: batches of at most <c>max_batch_size</c>
+/// The background loop that moves one transport's sealed chunks (its <see cref="BufferLane"/>) to it: batches of at most <c>max_batch_size</c>
 /// events, transient failures retried with exponential backoff and jitter, permanent ones dropped and counted.
 /// An exception from the transport is a crash: the batch in flight is dropped, the worker restarts, and after
-/// <c>restart_limit</c> restarts it stops for good and the publisher falls back to stub behaviour.
+/// <c>restart_limit</c> restarts it stops for good: its lane is retired, and once every transport's worker has stopped
+/// the publisher falls back to stub behaviour.
 /// It runs on a dedicated thread with a synchronous wait: waking it is then a monitor pulse, which allocates
 /// nothing on the producer's thread (an awaited semaphore would queue a continuation to the thread pool).
 /// </summary>
 internal sealed class FlushWorker
 {
     private readonly EventBuffer _buffer;
+    private readonly int _lane;
     private readonly ITransport _transport;
     private readonly SemaphoreSlim _sendGate;
     private readonly TelemetryOptions _options;
@@ -41,12 +43,14 @@ internal sealed class FlushWorker
     private bool _alive = true;
     private string? _error;
 
-    private readonly SubscriberDispatcher _dispatcher;
+    private readonly SubscriberDispatcher? _dispatcher;
 
-    public FlushWorker(EventBuffer buffer, ITransport transport, SemaphoreSlim sendGate, TelemetryOptions options, SubscriberDispatcher dispatcher)
+    // dispatcher: subscribers and listeners see the batches of one lane only (the first transport's); null for the others.
+    public FlushWorker(EventBuffer buffer, int lane, ITransport transport, SemaphoreSlim sendGate, TelemetryOptions options, SubscriberDispatcher? dispatcher)
     {
         _dispatcher = dispatcher;
         _buffer = buffer;
+        _lane = lane;
         _transport = transport;
         _sendGate = sendGate;
         _options = options;
@@ -55,10 +59,12 @@ internal sealed class FlushWorker
     /// <summary>Called at the start of every cycle (the publisher re-syncs its clock).</summary>
     public Action? CycleStarted { get; set; }
 
-    /// <summary>Raised once when the worker stops for good after its last restart.</summary>
-    public event Action<string>? Died;
+    /// <summary>Raised once when the worker stops for good after its last restart, with the error and whether any other lane is still live.</summary>
+    public event Action<string, bool>? Died;
 
-    public void Start() => new Thread(Run) { IsBackground = true, Name = "herald-telemetry-worker" }.Start();
+    public ITransport Transport => _transport;
+
+    public void Start() => new Thread(Run) { IsBackground = true, Name = "herald-worker-" + _transport.Provider }.Start();
 
     /// <summary>Wakes the worker; repeated calls before it runs cost one wake-up.</summary>
     public void Wake()
@@ -145,10 +151,11 @@ internal sealed class FlushWorker
                 }
                 if (dead)
                 {
-                    // The publisher turns stub first, so no event can be queued after the drop below and
-                    // stay queued behind a dead worker; only then does the status say the worker is gone.
-                    Died?.Invoke(_error!);
-                    _buffer.DropAllQueued();
+                    // Retiring the lane drops its queue and everything sealed for it later, so no event can stay
+                    // queued behind a dead worker; it takes only the queue lock, so a producer blocked in block mode
+                    // is released rather than deadlocked. Then the publisher decides whether it is now a stub.
+                    bool othersLive = _buffer.Retire(_lane);
+                    Died?.Invoke(_error!, othersLive);
                     lock (_statusLock) _alive = false;
                     SignalCycle();
                     return;
@@ -183,7 +190,7 @@ internal sealed class FlushWorker
     private bool DrainSealed()
     {
         bool any = false;
-        while (_buffer.TryTakeSealed(out Chunk chunk))
+        while (_buffer.TryTakeSealed(_lane, out Chunk chunk))
         {
             SendChunk(chunk);
             any = true;
@@ -203,7 +210,7 @@ internal sealed class FlushWorker
         long until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
         while (Stopwatch.GetTimestamp() < until)
         {
-            if (_buffer.HasSealed || Volatile.Read(ref _flushRequested) == 1 || _stop.IsCancellationRequested) return true;
+            if (_buffer.HasSealed(_lane) || Volatile.Read(ref _flushRequested) == 1 || _stop.IsCancellationRequested) return true;
             Thread.SpinWait(30);
         }
         return false;
@@ -221,7 +228,7 @@ internal sealed class FlushWorker
             while (offset < chunk.Length)
             {
                 (int length, int count) = NextBatch(chunk, offset, _options.Transport.Buffer.MaxBatchSize);
-                if (_dispatcher.IsActive) _dispatcher.Observe(chunk.Data.AsSpan(offset, length));
+                if (_dispatcher is { IsActive: true }) _dispatcher.Observe(chunk.Data.AsSpan(offset, length));
                 if (SendWithRetries(new TransportBatch(chunk.Data.AsMemory(offset, length), count)))
                 {
                     sent += count;
@@ -233,7 +240,7 @@ internal sealed class FlushWorker
         finally
         {
             // Whatever was not sent (a crash mid-chunk included) is counted as dropped.
-            _buffer.Complete(chunk, sent, sentBytes);
+            _buffer.Complete(_lane, chunk, sent, sentBytes);
         }
     }
 

@@ -137,13 +137,37 @@ internal sealed class TelemetryConfigChecker
         if (telemetry.Kind == ConfigNodeKind.Scalar && telemetry.Value is null) return; // "telemetry:" with nothing: all defaults
         CheckMapping("", telemetry);
         ConfigNode? transport = Lookup(telemetry, "transport");
-        if (transport is null) return;
+        ConfigNode? transports = Lookup(telemetry, "transports");
+        if (transports is { Kind: ConfigNodeKind.Sequence })
+        {
+            for (int i = 0; i < transports.Items.Count; i++)
+            {
+                if (transports.Items[i].Kind == ConfigNodeKind.Mapping) CheckConnection(Root + ".transports[" + i + "]", transports.Items[i]);
+            }
+            if (transport is { Kind: ConfigNodeKind.Mapping })
+            {
+                // One place per setting: with a list, the single transport's connection keys would be silently unused.
+                foreach (ConfigEntry entry in transport.Entries)
+                {
+                    if (Array.IndexOf(TelemetryConfigRules.ConnectionKeys, entry.Key) >= 0)
+                        _issues.Add(new ConfigIssue(Root + ".transport." + entry.Key, entry.Value.Kind == ConfigNodeKind.Scalar ? entry.Value.Value : null,
+                            "telemetry.transports is set, so connection keys belong on its items; telemetry.transport keeps only the shared buffer, worker and worker_poll_seconds", entry.Line, entry.Column));
+                }
+            }
+            return;
+        }
+        if (transport is not null) CheckConnection(Root + ".transport", transport);
+    }
+
+    /// <summary>The rules between the keys of one connection: what each type requires, and TLS settings only with TLS.</summary>
+    private void CheckConnection(string key, ConfigNode transport)
+    {
         ConfigNode? type = Lookup(transport, "type");
-        if (type is { Kind: ConfigNodeKind.Scalar, Value: "file" }) RequireText(transport, type, "file_path", "required for the file transport");
-        if (type is { Kind: ConfigNodeKind.Scalar, Value: "prometheus" }) RequireText(transport, type, "file_path", "required for the prometheus transport: the .prom file in node_exporter's textfile directory");
-        if (type is { Kind: ConfigNodeKind.Scalar, Value: "tcp" }) RequireText(transport, type, "endpoint", "required for the tcp transport, as host:port");
-        if (type is { Kind: ConfigNodeKind.Scalar, Value: "http" }) RequireText(transport, type, "endpoint", "required for the http transport, as an http(s) URL");
-        if (type is { Kind: ConfigNodeKind.Scalar, Value: "websocket" }) RequireText(transport, type, "endpoint", "required for the websocket transport, as a ws(s) URL");
+        if (type is { Kind: ConfigNodeKind.Scalar, Value: "file" }) RequireText(key, transport, type, "file_path", "required for the file transport");
+        if (type is { Kind: ConfigNodeKind.Scalar, Value: "prometheus" }) RequireText(key, transport, type, "file_path", "required for the prometheus transport: the .prom file in node_exporter's textfile directory");
+        if (type is { Kind: ConfigNodeKind.Scalar, Value: "tcp" }) RequireText(key, transport, type, "endpoint", "required for the tcp transport, as host:port");
+        if (type is { Kind: ConfigNodeKind.Scalar, Value: "http" }) RequireText(key, transport, type, "endpoint", "required for the http transport, as an http(s) URL");
+        if (type is { Kind: ConfigNodeKind.Scalar, Value: "websocket" }) RequireText(key, transport, type, "endpoint", "required for the websocket transport, as a ws(s) URL");
         bool usesTls = TelemetryConfigRules.UsesTls(
             Lookup(transport, "enable_tls") is { Kind: ConfigNodeKind.Scalar, Value: { } tls } && TelemetryConfigRules.TryParseBoolean(tls, out bool on) && on,
             Lookup(transport, "endpoint") is { Kind: ConfigNodeKind.Scalar } endpoint ? endpoint.Value : null);
@@ -151,15 +175,50 @@ internal sealed class TelemetryConfigChecker
         {
             // Trust settings without TLS would leave the stream in plain text while looking secure.
             if (Lookup(transport, tlsKey) is { } set && !usesTls)
-                Report(Root + ".transport." + tlsKey, set, TelemetryConfigRules.TlsOnlyReason);
+                Report(key + "." + tlsKey, set, TelemetryConfigRules.TlsOnlyReason);
         }
     }
 
-    private void RequireText(ConfigNode transport, ConfigNode typeNode, string key, string reason)
+    private void RequireText(string key, ConfigNode transport, ConfigNode typeNode, string name, string reason)
     {
-        ConfigNode? value = Lookup(transport, key);
+        ConfigNode? value = Lookup(transport, name);
         if (value is null || value.Kind != ConfigNodeKind.Scalar || string.IsNullOrWhiteSpace(value.Value))
-            Report(Root + ".transport." + key, value ?? typeNode, reason);
+            Report(key + "." + name, value ?? typeNode, reason);
+    }
+
+    /// <summary><c>transports</c>: a non-empty list of connections, each checked with the <c>transport.*</c> rules of its keys.</summary>
+    private void CheckTransportList(string key, ConfigNode node)
+    {
+        if (node.Kind != ConfigNodeKind.Sequence || node.Items.Count == 0)
+        {
+            Report(key, node, "must be a non-empty list of transports, e.g. [{type: file, file_path: events.jsonl}, {type: http, endpoint: ...}]");
+            return;
+        }
+        for (int i = 0; i < node.Items.Count; i++)
+        {
+            ConfigNode item = node.Items[i];
+            string itemKey = key + "[" + i + "]";
+            if (item.Kind != ConfigNodeKind.Mapping)
+            {
+                Report(itemKey, item, "must be a mapping of connection keys (type, file_path, endpoint, ...)");
+                continue;
+            }
+            if (item.Find("type") is null) Report(itemKey + ".type", item, "required: one of " + string.Join(", ", TelemetryConfigRules.TransportTypes));
+            foreach (ConfigEntry entry in item.Entries)
+            {
+                if (Array.IndexOf(TelemetryConfigRules.ConnectionKeys, entry.Key) >= 0)
+                {
+                    CheckValue(TelemetryConfigRules.Rule("transport." + entry.Key), entry.Value, itemKey + "." + entry.Key);
+                    continue;
+                }
+                bool shared = TelemetryConfigRules.TryGetRule("transport." + entry.Key, out _);
+                string? near = shared ? null : TelemetryConfigRules.ClosestMatch(entry.Key, TelemetryConfigRules.ConnectionKeys);
+                _issues.Add(new ConfigIssue(itemKey + "." + entry.Key, entry.Value.Kind == ConfigNodeKind.Scalar ? entry.Value.Value : null,
+                    shared ? "shared by all transports: set it under telemetry.transport." + entry.Key
+                    : "unknown key" + (near is null ? "; expected one of " + string.Join(", ", TelemetryConfigRules.ConnectionKeys) : $"; did you mean '{near}'?"),
+                    entry.Line, entry.Column));
+            }
+        }
     }
 
     /// <summary>Checks event kinds and fields named by the transforms against the event types of the project.</summary>
@@ -249,9 +308,9 @@ internal sealed class TelemetryConfigChecker
         }
     }
 
-    private void CheckValue(ConfigRule rule, ConfigNode node)
+    private void CheckValue(ConfigRule rule, ConfigNode node, string? keyOverride = null)
     {
-        string key = Key(rule.Path);
+        string key = keyOverride ?? Key(rule.Path);
         if (rule.Kind == ConfigValueKind.Section)
         {
             if (node.Kind == ConfigNodeKind.Scalar && node.Value is null) return; // an empty section: defaults
@@ -261,6 +320,11 @@ internal sealed class TelemetryConfigChecker
         if (rule.Kind == ConfigValueKind.Pipeline)
         {
             CheckPipeline(key, node);
+            return;
+        }
+        if (rule.Kind == ConfigValueKind.TransportList)
+        {
+            CheckTransportList(key, node);
             return;
         }
         if (node.Kind != ConfigNodeKind.Scalar)

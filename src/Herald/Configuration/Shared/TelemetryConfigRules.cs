@@ -15,6 +15,7 @@ internal enum ConfigValueKind
     Number,
     Choice,
     Pipeline,
+    TransportList,
 }
 
 /// <summary>One key of the <c>telemetry:</c> section: its type, allowed range or choices, and default.</summary>
@@ -83,6 +84,16 @@ internal static class TelemetryConfigRules
     /// <summary>Transforms of <c>transforms.pipeline</c>.</summary>
     public static readonly string[] TransformNames = { "snapshot_normalizer", "redact_fields", "ensure_fields", "schema_validator" };
 
+    /// <summary>
+    /// The keys of one connection: allowed on each item of <c>transports</c> (checked with the <c>transport.*</c> rules);
+    /// the other <c>transport</c> keys (buffer, worker, worker_poll_seconds) are shared by all transports.
+    /// </summary>
+    public static readonly string[] ConnectionKeys =
+    {
+        "type", "file_path", "endpoint", "enable_tls", "format", "compression", "auth_token_env", "metric_prefix",
+        "tls_ca_file", "tls_pin_sha256", "send_timeout_seconds",
+    };
+
     public static readonly ConfigRule[] All =
     {
         new ConfigRule("source", ConfigValueKind.Text),
@@ -109,6 +120,7 @@ internal static class TelemetryConfigRules
         new ConfigRule("transport.worker.block_timeout_seconds", ConfigValueKind.Number, "0.5", min: 0, max: 3600, minExclusive: true),
         new ConfigRule("transport.worker.restart_limit", ConfigValueKind.Integer, "3", min: 0, max: 1000),
         new ConfigRule("transport.worker.send_retry_limit", ConfigValueKind.Integer, "5", min: 0, max: 1000),
+        new ConfigRule("transports", ConfigValueKind.TransportList),
         new ConfigRule("transforms", ConfigValueKind.Section),
         new ConfigRule("transforms.pipeline", ConfigValueKind.Pipeline),
         new ConfigRule("transforms.schema_redaction", ConfigValueKind.Boolean, "true"),

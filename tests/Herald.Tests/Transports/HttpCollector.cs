@@ -27,9 +27,12 @@ internal sealed class HttpCollector : IAsyncDisposable
     /// <summary>Given the request number (0-based), the status code and an optional Retry-After in seconds.</summary>
     public Func<int, (int Status, int? RetryAfterSeconds)> Respond { get; set; } = _ => (200, null);
 
-    public static async Task<HttpCollector> StartAsync()
+    /// <summary>Delay before each answer (a slow collector).</summary>
+    public TimeSpan Delay { get; set; }
+
+    public static async Task<HttpCollector> StartAsync(int port = 0)
     {
-        WebApplication app = LoopbackKestrel.Build();
+        WebApplication app = LoopbackKestrel.Build(port);
         HttpCollector? collector = null;
         app.MapPost("/ingest", async context =>
         {
@@ -39,6 +42,7 @@ internal sealed class HttpCollector : IAsyncDisposable
             int n = collector!.Requests.Count;
             collector.Requests.Enqueue(new Received(DateTime.UtcNow, context.Request.ContentType, context.Request.Headers.ContentEncoding.ToString(),
                 context.Request.Headers.Authorization.ToString(), text));
+            if (collector.Delay > TimeSpan.Zero) await Task.Delay(collector.Delay);
             (int status, int? retryAfter) = collector.Respond(n);
             if (retryAfter is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             context.Response.StatusCode = status;

@@ -79,6 +79,63 @@ public sealed class HttpTransportTests
     }
 
     [Fact]
+    public async Task A_slow_collector_engages_drop_oldest_and_every_event_is_accounted_for()
+    {
+        await using HttpCollector collector = await HttpCollector.StartAsync();
+        collector.Delay = TimeSpan.FromMilliseconds(100);
+        TelemetryOptions options = Http(collector.Url) with { ShutdownTimeout = TimeSpan.FromSeconds(2) };
+        options = options with { Transport = options.Transport with { Worker = options.Transport.Worker with { Backpressure = BackpressureMode.DropOldest } } };
+        options = options with { Transport = options.Transport with { Buffer = options.Transport.Buffer with { MaxBufferBytes = 256 * 1024 } } };
+
+        TransportStatus during, final;
+        await using (var publisher = TelemetryPublisher.Create(options))
+        {
+            for (int i = 0; i < 20_000; i++) publisher.Emit(Tick(i));
+            during = publisher.TransportStatus;
+            await publisher.DisposeAsync();
+            final = publisher.TransportStatus;
+        }
+
+        Assert.True(during.DroppedMessages > 0, "20,000 events into 256 KiB with a 100 ms collector should have dropped the oldest");
+        Assert.Equal(during.EventsEmitted, during.PayloadsFlushedTotal + during.DroppedMessages + during.QueueLength);
+        AssertSettled(final, 20_000);
+        long received = collector.Requests.Sum(r => r.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(final.PayloadsFlushedTotal, received); // flushed means the collector acknowledged it
+    }
+
+    [Fact]
+    public async Task A_collector_restart_in_block_mode_loses_nothing()
+    {
+        HttpCollector collector = await HttpCollector.StartAsync();
+        int port = new Uri(collector.Url).Port;
+        var bodies = new List<string>();
+        TransportStatus status;
+        await using (var publisher = TelemetryPublisher.Create(Http(collector.Url, maxBatch: 100)))
+        {
+            for (int i = 0; i < 500; i++) publisher.Emit(Tick(i));
+            await publisher.FlushAsync();
+            bodies.AddRange(collector.Requests.Select(r => r.Body));
+            await collector.DisposeAsync(); // the collector goes away
+
+            for (int i = 500; i < 1_000; i++) publisher.Emit(Tick(i));
+            publisher.Tick(2);
+            await Eventually(() => publisher.TransportStatus.SendFailuresTotal > 0, "a failed post while the collector is down");
+
+            collector = await HttpCollector.StartAsync(port); // back on the same port
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await publisher.FlushAsync(cts.Token);
+            status = publisher.TransportStatus;
+        }
+        bodies.AddRange(collector.Requests.Select(r => r.Body));
+        await collector.DisposeAsync();
+
+        Assert.Equal((1_000L, 0L), (status.PayloadsFlushedTotal, status.DroppedMessages));
+        var ticks = bodies.SelectMany(b => b.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("payload").GetProperty("tick").GetInt64()).ToHashSet();
+        Assert.Equal(1_000, ticks.Count);
+    }
+
+    [Fact]
     public async Task A_client_error_drops_the_batch_as_poison_and_says_why()
     {
         await using HttpCollector collector = await HttpCollector.StartAsync();

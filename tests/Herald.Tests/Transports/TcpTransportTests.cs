@@ -103,6 +103,57 @@ public sealed class TcpTransportTests
     }
 
     [Fact]
+    public async Task A_collector_that_stops_reading_engages_drop_oldest_and_every_event_is_accounted_for()
+    {
+        // Accepts and never reads: once the socket buffers are full, writes time out (send_timeout_seconds).
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = new List<System.Net.Sockets.Socket>();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true) accepted.Add(await listener.AcceptSocketAsync());
+            }
+            catch (Exception)
+            {
+                // listener stopped
+            }
+        });
+        TelemetryOptions options = Tcp(((System.Net.IPEndPoint)listener.LocalEndpoint).Port, BackpressureMode.DropOldest) with { ShutdownTimeout = TimeSpan.FromSeconds(2) };
+        options = options with
+        {
+            Transport = options.Transport with
+            {
+                SendTimeoutSeconds = 0.3,
+                Buffer = options.Transport.Buffer with { MaxBufferBytes = 256 * 1024 },
+                Worker = options.Transport.Worker with { SendRetryLimit = 1 },
+            },
+        };
+
+        TransportStatus during, final;
+        await using (var publisher = TelemetryPublisher.Create(options))
+        {
+            for (int round = 0; round < 40 && publisher.TransportStatus.SendFailuresTotal == 0; round++)
+            {
+                for (int i = 0; i < 10_000; i++) publisher.Emit(Tick(round * 10_000 + i));
+                await Task.Delay(100);
+            }
+            await Eventually(() => publisher.TransportStatus.SendFailuresTotal > 0, "a send to time out against the stalled collector");
+            during = publisher.TransportStatus;
+            await publisher.DisposeAsync();
+            final = publisher.TransportStatus;
+        }
+        listener.Stop();
+        foreach (var socket in accepted) socket.Dispose();
+
+        Assert.True(during.DroppedMessages > 0, "the buffer should have overflowed");
+        Assert.Contains("timed out", during.WorkerError ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(during.EventsEmitted, during.PayloadsFlushedTotal + during.DroppedMessages + during.QueueLength);
+        AssertSettled(final, final.EventsEmitted);
+    }
+
+    [Fact]
     public async Task A_collector_restart_in_block_mode_loses_nothing()
     {
         var server = new LineServer();

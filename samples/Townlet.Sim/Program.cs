@@ -1,29 +1,77 @@
 using Herald;
-using Herald.Events;
 using Townlet.Sim;
 
-// Until the simulation lands (issue 6), the main job shows every canonical event as the generator
-// serializes it (each one read back and compared), then publishes them through the runtime to a file.
-Console.WriteLine($"Herald canonical events ({HeraldEvents.Registry.All.Length} types)");
-Console.WriteLine();
-foreach (var (type, json) in CanonicalEvents.All())
+// The main job: a Townlet-style agent simulation emitting Herald telemetry the way a game does (docs in README.md).
+SimArguments args_;
+IReadOnlyList<ConsoleCommand> commands;
+try
 {
-    EventDescriptor d = HeraldEvents.Registry.TryGet(type, out var found) ? found : throw new InvalidOperationException(type);
-    Console.WriteLine($"{type}  v{d.Version}  priority={d.Priority ?? "-"}  source={d.Source ?? "-"}");
-    Console.WriteLine("  " + json);
+    args_ = SimArguments.Parse(args);
+    if (args_.Help)
+    {
+        Console.WriteLine(SimArguments.Usage);
+        return 0;
+    }
+    commands = args_.ConsoleFile switch
+    {
+        null => ConsoleScript.Parse(ConsoleScript.Default, "default script"),
+        "-" => ConsoleScript.Parse(Console.In.ReadToEnd(), "stdin"),
+        string path when File.Exists(path) => ConsoleScript.Parse(File.ReadAllText(path), path),
+        string path => throw new ArgumentException($"--console {path}: no such file"),
+    };
 }
-Console.WriteLine();
-Console.WriteLine("All events survived a write → read round trip.");
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine("error: " + ex.Message);
+    Console.Error.WriteLine(SimArguments.Usage);
+    return 2;
+}
 
-const string path = "telemetry/events.jsonl";
-var options = new TelemetryOptions { Transport = new TransportOptions { Type = "file", FilePath = path } };
-TransportStatus status;
-await using (var telemetry = TelemetryPublisher.Create(options))
+TelemetryOptions options;
+string origin;
+try
 {
-    CanonicalEvents.PublishAll(telemetry);
-    await telemetry.FlushAsync();
-    status = telemetry.TransportStatus;
+    (options, origin) = TelemetrySettings.Load(args_);
 }
-Console.WriteLine();
-Console.WriteLine($"Published {status.EventsEmitted} events to {Path.GetFullPath(path)}: " +
-                  $"{status.PayloadsFlushedTotal} flushed ({status.BytesFlushedTotal} bytes), {status.DroppedMessages} dropped, queue {status.QueueLength}.");
+catch (TelemetryConfigException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+var settings = new SimSettings
+{
+    Ticks = args_.Ticks, Seed = args_.Seed, FailAtTick = args_.FailAtTick, Console = commands,
+    SnapshotDirectory = Path.Combine("telemetry", "snapshots"),
+};
+if (args_.Sweep)
+{
+    await Sweep.RunAsync(settings, options);
+    return 0;
+}
+
+Console.WriteLine($"Townlet: {args_.Ticks:N0} ticks, seed {args_.Seed}; telemetry from {origin}: {TelemetrySettings.Describe(options)}");
+
+// Warm up both paths first (the project compiles every method fully optimized on first use, see the csproj), so
+// neither measured run pays for the JIT or for first-use costs (console commands, failure snapshots).
+string warmFile = Path.Combine(Path.GetTempPath(), $"townlet-warmup-{Environment.ProcessId}.jsonl");
+await using (var warm = TelemetryPublisher.Create(new TelemetryOptions { Transport = new TransportOptions { Type = "file", FilePath = warmFile } }))
+    new Simulation(settings with { Ticks = Math.Min(settings.Ticks, 5_000) }, warm).Run();
+new Simulation(settings with { Ticks = Math.Min(settings.Ticks, 5_000) }, new StubTelemetrySink()).Run();
+File.Delete(warmFile);
+
+SimResult withTelemetry;
+TransportStatus status;
+await using (var publisher = TelemetryPublisher.Create(options))
+{
+    var progress = new ProgressBar(settings.Ticks, args_.Progress);
+    withTelemetry = new Simulation(settings, publisher) { OnTick = progress.Report }.Run();
+    await publisher.FlushAsync();
+    await publisher.DisposeAsync();
+    status = publisher.TransportStatus;
+}
+SimResult withStub = new Simulation(settings, new StubTelemetrySink()).Run();
+
+Summary.Print(withTelemetry, withStub, status);
+return withTelemetry.Checksum == withStub.Checksum ? 0 : 1; // the same seed must give the same world, telemetry or not
+

@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Herald;
+using Herald.Events;
+
+namespace Townlet.Sim;
+
+/// <summary>What a run does: how long, which seed, what fails, which console commands.</summary>
+internal sealed record SimSettings
+{
+    public int Ticks { get; init; } = 10_000;
+    public int Seed { get; init; } = 42;
+    public long? FailAtTick { get; init; }
+    public IReadOnlyList<ConsoleCommand> Console { get; init; } = ConsoleScript.Parse(ConsoleScript.Default, "default script");
+    /// <summary>A loop.health every this many ticks.</summary>
+    public int HealthEvery { get; init; } = 60;
+    /// <summary>Where a failing tick's world snapshot is written; null: not written.</summary>
+    public string? SnapshotDirectory { get; init; }
+    /// <summary>One in this many metric aggregation jobs fails (seed 004's failure example), chosen by the seed.</summary>
+    public int AggregationFailureOneIn { get; init; } = 4;
+}
+
+/// <summary>What a run measured.</summary>
+internal sealed record SimResult(int Ticks, double AverageTickMicroseconds, long Failures, IReadOnlyDictionary<string, long> EventsPerType,
+    string Checksum, LoopFailure? LastFailure, double WallSeconds);
+
+/// <summary>
+/// The game loop: a fixed-step <see cref="Town"/> and the telemetry a game emits around it — <c>loop.tick</c> every tick,
+/// <c>loop.health</c> from the live transport status, <c>console.result</c> per console command, <c>loop.failure</c>
+/// when a tick throws, the metric aggregation job every 30 simulated seconds, agents' connection lifecycle, and
+/// <c>app.event</c>/<c>app.metric</c>. The same loop runs against the real publisher and the stub, so the
+/// difference in tick time is what telemetry costs.
+/// </summary>
+internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
+{
+    private const double EpochSeconds = 1_800_000_000; // simulated wall clock: deterministic timestamps in payloads
+    private const int AggregationEveryTicks = 30 * Town.TicksPerSecond;
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private int _emittedThisTick;
+
+    public Action<long>? OnTick { get; init; }
+
+    public SimResult Run()
+    {
+        var town = new Town(settings.Seed);
+        var commands = settings.Console.ToLookup(c => c.Tick);
+        var publisher = sink as TelemetryPublisher;
+        long failures = 0, totalTicks = 0;
+        LoopHealth? lastHealth = null;
+        LoopFailure? lastFailure = null;
+        double windowMs = 0;
+        var wall = Stopwatch.StartNew();
+        foreach (Agent agent in town.Agents) Connect(town, agent);
+
+        for (long tick = 1; tick <= settings.Ticks; tick++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            _emittedThisTick = 0;
+            try
+            {
+                if (tick == settings.FailAtTick) throw new InvalidOperationException($"agent_{1 + tick % town.Agents.Count:D3} has no home (failure injected at tick {tick})");
+                foreach (Agent changed in town.Step())
+                    Emit(new AppEvent { Source = "economy", Message = $"{changed.Id} now works as {changed.Job.ToString().ToLowerInvariant()}", Severity = AppEventSeverity.Info });
+                foreach (ConsoleCommand command in commands[tick]) RunCommand(command, town, tick);
+                ConnectionLifecycle(town);
+                if (tick % AggregationEveryTicks == 0) AggregateMetrics(town, tick);
+                if (tick % 300 == 0)
+                {
+                    Emit(new AppMetric { Name = "agents.hunger.mean", Value = Math.Round(town.MeanHunger, 4), Unit = "ratio" });
+                    Emit(new AppMetric { Name = "economy.money.total", Value = Math.Round(town.TotalMoney, 2), Unit = "coins" });
+                }
+                double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                Emit(new LoopTick { Tick = tick, DurationMs = Math.Round(ms, 4), AgentCount = town.Agents.Count, EventsEmitted = _emittedThisTick + 1 });
+                if (tick % settings.HealthEvery == 0)
+                {
+                    TransportStatus status = sink.TransportStatus;
+                    lastHealth = new LoopHealth
+                    {
+                        Tick = tick,
+                        Status = failures > 0 || status.DroppedMessages > 0 || !status.WorkerAlive ? LoopHealthStatus.Degraded : LoopHealthStatus.Ok,
+                        DurationMs = Math.Round(windowMs / settings.HealthEvery, 4),
+                        FailureCount = failures,
+                        Transport = Snapshot(status),
+                    };
+                    Emit(lastHealth);
+                    windowMs = 0;
+                }
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                lastFailure = Failure(town, tick, ms, failures, ex, lastHealth);
+                Emit(lastFailure);
+            }
+            publisher?.Tick(tick);
+            long elapsed = Stopwatch.GetTimestamp() - started;
+            totalTicks += elapsed;
+            windowMs += elapsed * 1000.0 / Stopwatch.Frequency;
+            OnTick?.Invoke(tick);
+        }
+        foreach (Agent agent in town.Agents.Where(a => a.ConnectionId is not null)) Disconnect(town, agent, "shutdown");
+        double averageMicros = totalTicks * 1e6 / Stopwatch.Frequency / settings.Ticks;
+        return new SimResult(settings.Ticks, averageMicros, failures, _counts, town.Checksum(), lastFailure, wall.Elapsed.TotalSeconds);
+    }
+
+    private void Emit<TEvent>(TEvent evt) where TEvent : IEvent<TEvent>
+    {
+        sink.Emit(in evt);
+        _emittedThisTick++;
+        CollectionsMarshal.GetValueRefOrAddDefault(_counts, TEvent.EventType, out _)++;
+    }
+
+    private static double Now(Town town) => EpochSeconds + (double)town.Tick / Town.TicksPerSecond;
+
+    public static TransportSnapshot Snapshot(TransportStatus s) => new()
+    {
+        Provider = s.Provider,
+        QueueLength = s.QueueLength,
+        DroppedMessages = s.DroppedMessages,
+        LastFlushDurationMs = s.LastFlushDurationMs is { } ms ? Math.Round(ms, 4) : null,
+        PayloadsFlushedTotal = s.PayloadsFlushedTotal,
+        BytesFlushedTotal = s.BytesFlushedTotal,
+        AuthEnabled = s.AuthEnabled,
+        Worker = new TransportSnapshotWorker { Alive = s.WorkerAlive, Error = s.WorkerError, RestartCount = s.WorkerRestartCount },
+    };
+
+    /// <summary>Seed 002's failure report: the error, the transport and worker blocks, the world context, the last health and the summary.</summary>
+    private LoopFailure Failure(Town town, long tick, double ms, long failures, Exception ex, LoopHealth? lastHealth)
+    {
+        TransportStatus status = sink.TransportStatus;
+        string? snapshotPath = null;
+        if (settings.SnapshotDirectory is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+            snapshotPath = Path.Combine(directory, $"tick_{tick}.json");
+            File.WriteAllText(snapshotPath, System.Text.Json.JsonSerializer.Serialize(town.Agents.Select(a => new { a.Id, job = a.Job.ToString(), a.Money, a.Hunger, a.Energy, a.Social })));
+        }
+        return new LoopFailure
+        {
+            Tick = tick,
+            DurationMs = Math.Round(ms, 4),
+            FailureCount = failures,
+            Error = $"{ex.GetType().Name}: {ex.Message}",
+            SnapshotPath = snapshotPath,
+            Transport = Snapshot(status),
+            GlobalContext = town.Context(),
+            Health = lastHealth,
+            Summary = new LoopFailureSummary { DurationMs = Math.Round(ms, 4), QueueLength = status.QueueLength, DroppedMessages = status.DroppedMessages },
+        };
+    }
+
+    private void RunCommand(ConsoleCommand command, Town town, long tick)
+    {
+        long started = Stopwatch.GetTimestamp();
+        var (result, error) = ConsoleScript.Execute(command, town);
+        Emit(new ConsoleResult
+        {
+            Tick = tick,
+            CmdId = command.CmdId,
+            Command = command.Name,
+            Status = error is null ? ConsoleResultStatus.Ok : ConsoleResultStatus.Error,
+            Issuer = "operator@townlet.local",
+            DurationMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 4),
+            Result = result,
+            Error = error,
+        });
+    }
+
+    /// <summary>Agents drop their connection now and then and come back later (seed 004's connection events).</summary>
+    private void ConnectionLifecycle(Town town)
+    {
+        if (town.Random.NextDouble() >= 0.01) return;
+        Agent agent = town.Agents[town.Random.Next(town.Agents.Count)];
+        if (agent.ConnectionId is null) Connect(town, agent);
+        else Disconnect(town, agent, town.Random.Next(3) == 0 ? "timeout" : "client_disconnect");
+    }
+
+    private void Connect(Town town, Agent agent)
+    {
+        agent.ConnectedSinceTick = town.Tick;
+        agent.ConnectionId = $"ws_{agent.Id}_{(long)Now(town)}";
+        Emit(new TelemetryConnectionEstablished { RobotId = agent.Id, ConnectionId = agent.ConnectionId, ConnectedAt = Now(town) });
+    }
+
+    private void Disconnect(Town town, Agent agent, string reason)
+    {
+        Emit(new TelemetryConnectionClosed
+        {
+            RobotId = agent.Id,
+            ConnectionId = agent.ConnectionId!,
+            DurationSeconds = (double)(town.Tick - agent.ConnectedSinceTick) / Town.TicksPerSecond,
+            Reason = reason,
+            DisconnectedAt = Now(town),
+        });
+        agent.ConnectionId = null;
+    }
+
+    /// <summary>Seed 004's metrics aggregation job: started, then completed or (one in N, by the seed) failed; connected agents publish their metrics.</summary>
+    private void AggregateMetrics(Town town, long tick)
+    {
+        const string Job = "aggregate_mission_metrics";
+        double started = Now(town);
+        Emit(new MetricsAggregationStarted { JobId = Job, StartedAt = started });
+        if (town.Random.Next(settings.AggregationFailureOneIn) == 0)
+        {
+            Emit(new MetricsAggregationFailed { JobId = Job, ErrorMessage = "Connection to the metrics store lost", ErrorType = "MetricsStoreConnectionError", FailedAt = started + 0.25 });
+            return;
+        }
+        int entries = 0;
+        foreach (Agent agent in town.Agents.Where(a => a.ConnectionId is not null).Take(16))
+        {
+            entries++;
+            Emit(new TelemetryMetricsPublished
+            {
+                RobotId = agent.Id,
+                Metrics = new TelemetryMetricsPublishedMetrics
+                {
+                    CpuUsage = Math.Round(100 * (1 - agent.Energy), 1),
+                    MemoryUsage = Math.Round(100 * agent.Hunger, 1),
+                    NetworkLatencyMs = Math.Round(5 + 20 * (1 - agent.Social), 1),
+                    BatteryPercentage = Math.Round(100 * agent.Energy, 1),
+                },
+                PublishedAt = started,
+            });
+        }
+        Emit(new MetricsAggregationCompleted { JobId = Job, EntriesProcessed = entries, DurationMs = 3.25, CompletedAt = started + 0.00325 });
+    }
+}

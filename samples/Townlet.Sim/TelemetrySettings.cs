@@ -39,12 +39,10 @@ internal static class TelemetrySettings
     }
 
     /// <summary>Where the events go, in words: <c>file → /abs/path</c>, <c>http → URL</c>, ...</summary>
-    public static string Describe(TelemetryOptions options) => string.Join(", ", options.Connections().Select(t => t.Type switch
+    public static string Describe(TelemetryOptions options) => string.Join(", ", options.Connections.Select(t => t.Type switch
     {
         "file" or "prometheus" => $"{t.Type} → {Path.GetFullPath(t.FilePath!)}",
         "stdout" => "stdout",
         _ => $"{t.Type} → {t.Endpoint}",
     }));
-
-    public static IEnumerable<TransportOptions> Connections(this TelemetryOptions options) => options.Transports.IsDefaultOrEmpty ? [options.Transport] : options.Transports;
 }

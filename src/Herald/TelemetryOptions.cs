@@ -32,7 +32,7 @@ public sealed record TelemetryOptions
     public ImmutableArray<TransportOptions> Transports { get; init; } = ImmutableArray<TransportOptions>.Empty;
 
     /// <summary>The transports to create: <see cref="Transports"/> when set, else <see cref="Transport"/>.</summary>
-    internal ImmutableArray<TransportOptions> Connections => Transports.IsDefaultOrEmpty ? ImmutableArray.Create(Transport) : Transports;
+    public ImmutableArray<TransportOptions> Connections => Transports.IsDefaultOrEmpty ? ImmutableArray.Create(Transport) : Transports;
 
     /// <summary>Envelope <c>source</c> for events whose schema has no <c>x-source</c> (default: <c>&lt;module&gt;_service</c>).</summary>
     public string? Source { get; init; }

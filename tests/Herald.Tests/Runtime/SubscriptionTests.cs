@@ -160,18 +160,4 @@ public sealed class SubscriptionTests
         }
     }
 #pragma warning restore HER102
-
-    private sealed class ListLogger : ILogger
-    {
-        public ConcurrentQueue<Exception> Errors { get; } = new();
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (exception is not null) Errors.Enqueue(exception);
-        }
-    }
 }

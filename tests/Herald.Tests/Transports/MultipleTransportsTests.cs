@@ -50,32 +50,24 @@ public sealed class MultipleTransportsTests : IDisposable
     {
         var crashing = new RecordingTransport { Provider = "crashing", Throw = new IOException("disk on fire") };
         var healthy = new RecordingTransport { Provider = "healthy" };
-        var logged = new StringWriter();
-        TextWriter stderr = Console.Error;
-        Console.SetError(logged);
-        try
-        {
-            await using var publisher = TelemetryPublisher.Create(Options(restartLimit: 1), [crashing, healthy]);
-            for (int i = 0; i < 1_000; i++) publisher.Emit(Tick(i));
-            await Eventually(() => !publisher.TransportStatus.Transports[0].WorkerAlive, "the crashing transport's worker to stop");
-            for (int i = 1_000; i < 1_500; i++) publisher.Emit(Tick(i)); // the publisher is not a stub: the healthy transport still gets these
-            await publisher.FlushAsync();
+        var logger = new ListLogger();
+        await using var publisher = TelemetryPublisher.Create(Options(restartLimit: 1), [crashing, healthy], logger);
+        for (int i = 0; i < 1_000; i++) publisher.Emit(Tick(i));
+        await Eventually(() => !publisher.TransportStatus.Transports[0].WorkerAlive, "the crashing transport's worker to stop");
+        for (int i = 1_000; i < 1_500; i++) publisher.Emit(Tick(i)); // the publisher is not a stub: the healthy transport still gets these
+        await publisher.FlushAsync();
 
-            TransportStatus status = publisher.TransportStatus;
-            TransportStatus dead = status.Transports[0], alive = status.Transports[1];
-            Assert.Equal((1_500L, 0L, 1_500L, 1), (dead.EventsEmitted, dead.PayloadsFlushedTotal, dead.DroppedMessages, dead.WorkerRestartCount));
-            Assert.Contains("disk on fire", dead.WorkerError);
-            Assert.Equal((1_500L, 0L, true), (alive.PayloadsFlushedTotal, alive.DroppedMessages, alive.WorkerAlive));
-            Assert.Equal(1_500, healthy.Lines.Count);
-            // The top level shows the transport that delivered least, and is alive while any worker is.
-            Assert.Equal((0L, 1_500L, true, "crashing+healthy"), (status.PayloadsFlushedTotal, status.DroppedMessages, status.WorkerAlive, status.Provider));
-            Assert.Contains("crashing transport's worker stopped", logged.ToString());
-            Assert.DoesNotContain("runs as the stub sink", logged.ToString());
-        }
-        finally
-        {
-            Console.SetError(stderr);
-        }
+        TransportStatus status = publisher.TransportStatus;
+        TransportStatus dead = status.Transports[0], alive = status.Transports[1];
+        Assert.Equal((1_500L, 0L, 1_500L, 1), (dead.EventsEmitted, dead.PayloadsFlushedTotal, dead.DroppedMessages, dead.WorkerRestartCount));
+        Assert.Contains("disk on fire", dead.WorkerError);
+        Assert.Equal((1_500L, 0L, true), (alive.PayloadsFlushedTotal, alive.DroppedMessages, alive.WorkerAlive));
+        Assert.Equal(1_500, healthy.Lines.Count);
+        // The top level shows the transport that delivered least, and is alive while any worker is.
+        Assert.Equal((0L, 1_500L, true, "crashing+healthy"), (status.PayloadsFlushedTotal, status.DroppedMessages, status.WorkerAlive, status.Provider));
+        string logged = string.Join("\n", logger.Messages);
+        Assert.Contains("crashing transport's worker stopped", logged);
+        Assert.DoesNotContain("runs as the stub sink", logged);
     }
 
     [Fact]

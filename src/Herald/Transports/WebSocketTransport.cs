@@ -26,6 +26,7 @@ public sealed class WebSocketTransport : ITransport
     private readonly CertificateTrust? _trust;
     private readonly string? _token;
     private ClientWebSocket? _socket;
+    private Task _drain = Task.CompletedTask;
 
     /// <summary>Creates the transport from <c>telemetry.transport</c>.</summary>
     /// <exception cref="ArgumentException">The endpoint is not a ws(s) URL, the token variable is not set, or the TLS settings cannot be used.</exception>
@@ -70,7 +71,10 @@ public sealed class WebSocketTransport : ITransport
         }
     }
 
-    /// <summary>Closes with the handshake (1000), waiting at most the send timeout for the server's answer.</summary>
+    /// <summary>
+    /// Closes with the handshake (1000): sends the close frame, then waits (at most the send timeout) for the
+    /// server's close frame before letting the connection go, as RFC 6455 §7.1.1 asks of a client.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         ClientWebSocket? socket = Interlocked.Exchange(ref _socket, null);
@@ -81,10 +85,11 @@ public sealed class WebSocketTransport : ITransport
             try
             {
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "telemetry shutdown", timeout.Token).ConfigureAwait(false);
+                await _drain.WaitAsync(timeout.Token).ConfigureAwait(false); // ends when the server's close arrives
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
             {
-                // The server is gone already; nothing more to say to it.
+                // The server is gone already or does not answer; nothing more to say to it.
             }
         }
         socket.Dispose();
@@ -106,22 +111,24 @@ public sealed class WebSocketTransport : ITransport
             throw;
         }
         _socket = socket;
-        _ = DrainAsync(socket);
+        _drain = DrainAsync(socket);
         return socket;
     }
 
-    /// <summary>Reads (and ignores) what the server sends, so its close frame is seen and answered.</summary>
+    /// <summary>Reads (and ignores) what the server sends, so its close frame is seen and answered. Never throws.</summary>
     private static async Task DrainAsync(ClientWebSocket socket)
     {
         var buffer = new byte[1024];
         try
         {
-            while (socket.State == WebSocketState.Open)
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
                 WebSocketReceiveResult result = await socket.ReceiveAsync(buffer, CancellationToken.None).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+                    // The server started the close: answer it. (When we started it, the state is Closed now.)
+                    if (socket.State == WebSocketState.CloseReceived)
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
                     return;
                 }
             }

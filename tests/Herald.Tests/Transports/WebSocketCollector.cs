@@ -25,6 +25,12 @@ internal sealed class WebSocketCollector : IAsyncDisposable
 
     public ConcurrentQueue<string> Authorizations { get; } = new();
 
+    /// <summary>Why connections ended without a handshake, for failure messages.</summary>
+    public ConcurrentQueue<string> Faults { get; } = new();
+
+    /// <summary>Every accepted connection has ended (handshake or not).</summary>
+    public bool AllConnectionsEnded => !Authorizations.IsEmpty && Closes.Count >= Authorizations.Count;
+
     public static async Task<WebSocketCollector> StartAsync(int port = 0)
     {
         WebApplication app = LoopbackKestrel.Build(port);
@@ -58,9 +64,12 @@ internal sealed class WebSocketCollector : IAsyncDisposable
                     message.SetLength(0);
                 }
             }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            catch (Exception ex)
             {
-                collector.Closes.Enqueue(null); // dropped without a handshake
+                // Dropped without a handshake (WebSocketException, a cancelled RequestAborted, a reset connection):
+                // recorded whatever the exception, so a test waiting for every connection to end never hangs.
+                collector.Closes.Enqueue(null);
+                collector.Faults.Enqueue(ex.GetType().Name + ": " + ex.Message);
             }
         });
         await app.StartAsync();

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Herald.Storage;
+
+/// <summary>
+/// Envelopes in a JSONL file — the file transport's output, or a file this class appends to. Reads stream the file
+/// line by line (constant memory whatever its size) and skip lines that are not envelopes, reporting each with its
+/// line number. The file may be written to while it is read.
+/// </summary>
+public sealed class FileStorage : ITelemetryStorage
+{
+    private readonly Lock _writeLock = new();
+
+    /// <summary>Uses the JSONL file at <paramref name="path"/> (created by the first store if missing).</summary>
+    public FileStorage(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Path = System.IO.Path.GetFullPath(path);
+    }
+
+    /// <summary>The file's full path.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc />
+    public ValueTask StoreAsync(ReadOnlyMemory<byte> ndjson, CancellationToken cancellationToken = default)
+    {
+        Store(ndjson.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Appends a batch of NDJSON envelopes (a missing final newline is added).</summary>
+    public void Store(ReadOnlySpan<byte> ndjson)
+    {
+        if (ndjson.IsEmpty) return;
+        lock (_writeLock)
+        {
+            using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            stream.Write(ndjson);
+            if (ndjson[^1] != (byte)'\n') stream.WriteByte((byte)'\n');
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="FileNotFoundException">The file does not exist (when enumerated).</exception>
+    public IEnumerable<StoredEvent> Retrieve(EventQuery query) => Read(query);
+
+    /// <summary>
+    /// The events matching <paramref name="query"/>, in file order, read lazily. Each line that is not an envelope
+    /// is passed to <paramref name="onMalformed"/> (with its line number) and skipped.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist (when enumerated).</exception>
+    public IEnumerable<StoredEvent> Read(EventQuery query, Action<MalformedLine>? onMalformed = null)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return ReadCore(query, onMalformed);
+    }
+
+    private IEnumerable<StoredEvent> ReadCore(EventQuery query, Action<MalformedLine>? onMalformed)
+    {
+        using FileStream stream = OpenForReading();
+        var lines = new LineReader(stream);
+        int returned = 0;
+        while (returned != query.Limit && lines.Next(takePartialLine: true) is { } line)
+        {
+            if (Match(line, lines.LineNumber, query, onMalformed) is not { } stored) continue;
+            returned++;
+            yield return stored;
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="Read"/>, then keeps waiting for lines appended to the file (polling every
+    /// <paramref name="pollInterval"/>) until <paramref name="cancellationToken"/> is cancelled or the limit is reached.
+    /// A file that shrinks (truncated or replaced) is read again from its start.
+    /// </summary>
+    public async IAsyncEnumerable<StoredEvent> FollowAsync(EventQuery query, TimeSpan pollInterval, Action<MalformedLine>? onMalformed = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        int returned = 0;
+        while (!cancellationToken.IsCancellationRequested && returned != query.Limit)
+        {
+            using FileStream stream = OpenForReading();
+            var lines = new LineReader(stream);
+            while (returned != query.Limit && !cancellationToken.IsCancellationRequested)
+            {
+                if (lines.Next(takePartialLine: false) is { } line)
+                {
+                    if (Match(line, lines.LineNumber, query, onMalformed) is not { } stored) continue;
+                    returned++;
+                    yield return stored;
+                    continue;
+                }
+                if (RandomAccessLength(stream) < stream.Position) break; // truncated or replaced: start over
+                try
+                {
+                    await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    yield break;
+                }
+            }
+        }
+    }
+
+    private static long RandomAccessLength(FileStream stream) => RandomAccess.GetLength(stream.SafeFileHandle);
+
+    private static StoredEvent? Match(ReadOnlyMemory<byte> line, long lineNumber, EventQuery query, Action<MalformedLine>? onMalformed)
+    {
+        if (line.Span.Trim((byte)'\r').IsEmpty) return null;
+        if (EnvelopeLine.TryParse(line.Span, lineNumber, out string? error) is not { } stored)
+        {
+            onMalformed?.Invoke(new MalformedLine(lineNumber, error!));
+            return null;
+        }
+        return query.Matches(stored) ? stored : null;
+    }
+
+    private FileStream OpenForReading() =>
+        new(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
+}

@@ -78,7 +78,8 @@ internal sealed class EventShape
         }
     }
 
-    private static string Describe(TypeRef t)
+    /// <summary>The wire type as the baseline and <c>herald catalog</c> write it: <c>integer</c>, <c>array&lt;string&gt;</c>, <c>number|null</c>.</summary>
+    public static string Describe(TypeRef t)
     {
         string name = t.Kind switch
         {

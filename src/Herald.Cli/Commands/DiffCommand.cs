@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Herald.Cli;
+using Herald.Generator.Schema;
+
+namespace Herald.Cli.Commands;
+
+/// <summary>
+/// <c>herald diff OLD NEW</c>: the schema evolution report between two schema sets, by the rules of HER301/HER302.
+/// Each side is a directory of schemas, a schema file, or a baseline (<c>schemas.shipped.json</c>). Exit 1 when a change
+/// breaks consumers of OLD, so it can gate a release.
+/// </summary>
+internal static class DiffCommand
+{
+    public const string Usage = "herald diff OLD NEW   breaking / non-breaking schema changes (OLD, NEW: a directory, a schema file or schemas.shipped.json); exit 1 if breaking";
+
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
+        CliArguments parsed = CliArguments.Parse(args, [], []);
+        if (parsed.Positionals.Count != 2) throw new CliException($"herald diff takes OLD and NEW (got {parsed.Positionals.Count} paths)");
+        string oldPath = parsed.Positionals[0], newPath = parsed.Positionals[1];
+        IReadOnlyDictionary<string, EventShape>? shipped = Shapes(oldPath, error);
+        IReadOnlyDictionary<string, EventShape>? current = Shapes(newPath, error);
+        if (shipped is null || current is null) return 1;
+
+        List<SchemaChange> changes = SchemaEvolution.Compare(shipped, current);
+        foreach (SchemaChange change in changes.OrderBy(c => !c.Breaking).ThenBy(c => c.EventType, StringComparer.Ordinal))
+        {
+            string message = change.Message.Replace("schemas.shipped.json", oldPath, StringComparison.Ordinal);
+            output.WriteLine($"{(change.Breaking ? "breaking    " : "non-breaking")}  {change.EventType}{(change.Path is null ? "" : "." + change.Path)}: {message}");
+        }
+        int breaking = changes.Count(c => c.Breaking);
+        output.WriteLine($"{breaking} breaking, {changes.Count - breaking} non-breaking change{(changes.Count - breaking == 1 ? "" : "s")} ({shipped.Count} events in {oldPath}, {current.Count} in {newPath})");
+        return breaking > 0 ? 1 : 0;
+    }
+
+    /// <summary>The event shapes of one side; null (errors printed) when its schemas do not compile.</summary>
+    private static IReadOnlyDictionary<string, EventShape>? Shapes(string path, TextWriter error)
+    {
+        if (File.Exists(path) && SchemaFiles.IsBaseline(path))
+        {
+            SchemaDocument document = SchemaDocument.Parse(path, File.ReadAllText(path));
+            var baseline = EventShape.FromBaseline(document.Root, out string? problem);
+            if (baseline is null) throw new CliException($"{path}: not a schema baseline: {document.ParseError ?? problem}");
+            return baseline.ToDictionary(p => p.Key, p => p.Value.Shape, StringComparer.Ordinal);
+        }
+        CompileResult result = SchemaFiles.Compile(SchemaFiles.Collect([path], includeBaseline: false));
+        if (result.Diagnostics.Count == 0) return EventShape.FromCompilation(result);
+        SchemaMessages.WriteAll(result.Diagnostics, error);
+        error.WriteLine($"{path}: the schemas have errors; fix them first (`herald check {path}`)");
+        return null;
+    }
+}

@@ -28,13 +28,16 @@ internal static class DiffCommand
         List<SchemaChange> changes = SchemaEvolution.Compare(shipped, current);
         foreach (SchemaChange change in changes.OrderBy(c => !c.Breaking).ThenBy(c => c.EventType, StringComparer.Ordinal))
         {
-            string message = change.Message.Replace("schemas.shipped.json", oldPath, StringComparison.Ordinal);
+            // The rules word additions for the baseline ("... is not in schemas.shipped.json yet"); here they are just new.
+            string message = change.Message.Replace(" is not in schemas.shipped.json yet", " was added", StringComparison.Ordinal);
             output.WriteLine($"{(change.Breaking ? "breaking    " : "non-breaking")}  {change.EventType}{(change.Path is null ? "" : "." + change.Path)}: {message}");
         }
         int breaking = changes.Count(c => c.Breaking);
-        output.WriteLine($"{breaking} breaking, {changes.Count - breaking} non-breaking change{(changes.Count - breaking == 1 ? "" : "s")} ({shipped.Count} events in {oldPath}, {current.Count} in {newPath})");
+        output.WriteLine($"{breaking} breaking, {changes.Count - breaking} non-breaking change{(changes.Count - breaking == 1 ? "" : "s")} ({Events(shipped.Count)} in {oldPath}, {current.Count} in {newPath})");
         return breaking > 0 ? 1 : 0;
     }
+
+    private static string Events(int n) => n == 1 ? "1 event" : $"{n} events";
 
     /// <summary>The event shapes of one side; null (errors printed) when its schemas do not compile.</summary>
     private static IReadOnlyDictionary<string, EventShape>? Shapes(string path, TextWriter error)

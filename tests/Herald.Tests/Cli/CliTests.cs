@@ -197,15 +197,15 @@ public sealed class CliTests : IDisposable
         string breaking = Path.GetDirectoryName(Write("v3/game.score.schema.json", ScoreSchema.Replace("\"player\": { \"type\": \"string\" }", "\"player\": { \"type\": \"integer\" }", StringComparison.Ordinal)))!;
 
         var same = await Herald("diff", oldDir, sameDir);
-        Assert.Equal((0, $"0 breaking, 0 non-breaking changes (1 events in {oldDir}, 1 in {sameDir})"), (same.Exit, same.Out.Trim()));
+        Assert.Equal((0, $"0 breaking, 0 non-breaking changes (1 event in {oldDir}, 1 in {sameDir})"), (same.Exit, same.Out.Trim()));
 
         var added = await Herald("diff", oldDir, compatible);
         Assert.Equal(0, added.Exit);
-        Assert.StartsWith("non-breaking  game.score.combo:", added.Out, StringComparison.Ordinal);
+        Assert.StartsWith("non-breaking  game.score.combo: field 'combo' was added", added.Out, StringComparison.Ordinal);
 
         var broken = await Herald("diff", oldDir, breaking);
         Assert.Equal(1, broken.Exit);
-        Assert.StartsWith("breaking      game.score.player:", broken.Out, StringComparison.Ordinal);
+        Assert.StartsWith("breaking      game.score.player: field 'player' changed type from string to integer", broken.Out, StringComparison.Ordinal);
         Assert.Contains("1 breaking, 0 non-breaking changes", broken.Out, StringComparison.Ordinal);
 
         // The canonical schemas against their own baseline: nothing to report.

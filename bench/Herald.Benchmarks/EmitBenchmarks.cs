@@ -17,6 +17,8 @@ public class EmitBenchmarks
     private const int SustainedEvents = 1_000_000;
     private TelemetryPublisher _nullSink = null!;
     private TelemetryPublisher? _fileSink;
+    private TypedRing<LoopTick> _typedNull = null!;
+    private TypedRing<LoopTick>? _typedFile;
     private string _directory = null!;
     private LoopTick _tick;
     private LoopFailure _failure = null!;
@@ -27,6 +29,7 @@ public class EmitBenchmarks
         _tick = Payloads.Tick;
         _failure = Payloads.Failure;
         _nullSink = TelemetryPublisher.Create(new TelemetryOptions(), new NullTransport());
+        _typedNull = new TypedRing<LoopTick>(Stream.Null);
         _directory = Path.Combine(Path.GetTempPath(), "herald-bench-" + Guid.NewGuid().ToString("N"));
     }
 
@@ -34,6 +37,7 @@ public class EmitBenchmarks
     public void Cleanup()
     {
         _nullSink.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _typedNull.Dispose();
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
     }
 
@@ -84,5 +88,38 @@ public class EmitBenchmarks
     {
         for (int i = 0; i < SustainedEvents; i++) _fileSink!.Emit(_failure);
         _fileSink!.FlushAsync().GetAwaiter().GetResult();
+    }
+
+    // The typed-ring prototype (TypedRing.cs): the other hand-off design, measured side by side (issue 4).
+
+    [Benchmark(OperationsPerInvoke = PerInvoke)]
+    public void Typed_ring_emit_tick_to_null_stream()
+    {
+        for (int i = 0; i < PerInvoke; i++) _typedNull.Emit(in _tick);
+    }
+
+    [IterationSetup(Target = nameof(Typed_ring_sustained_tick_to_file))]
+    public void OpenTypedFile()
+    {
+        Directory.CreateDirectory(_directory);
+        var file = new FileStream(Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".jsonl"), FileMode.Create, FileAccess.Write, FileShare.Read, 1);
+        _typedFile = new TypedRing<LoopTick>(file);
+    }
+
+    [IterationCleanup(Target = nameof(Typed_ring_sustained_tick_to_file))]
+    public void CloseTypedFile()
+    {
+        _typedFile!.Dispose();
+        foreach (string file in Directory.GetFiles(_directory))
+        {
+            try { File.Delete(file); } catch (IOException) { }
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = SustainedEvents)]
+    public void Typed_ring_sustained_tick_to_file()
+    {
+        for (int i = 0; i < SustainedEvents; i++) _typedFile!.Emit(in _tick);
+        _typedFile!.Flush();
     }
 }

@@ -7,13 +7,36 @@ using Herald.Events;
 namespace Herald.Benchmarks;
 
 /// <summary>
-/// What the game loop feels: a 60 Hz loop emitting 1,000 loop.tick events per tick into a file publisher
-/// (worker live), each Emit timed with the TSC-backed Stopwatch. Warms up for 3 s (tier-0 code otherwise),
-/// then measures 10 s. Reports percentiles with the cost of the timer reads subtracted (measured the same way
-/// around an empty region). Run: dotnet run -c Release --project bench/Herald.Benchmarks -- latency
+/// What the game loop feels: a 60 Hz loop emitting 1,000 loop.tick events per tick into a file (worker live), each
+/// Emit timed with the TSC-backed Stopwatch. Warms up for 3 s (tier-0 code otherwise), then measures 10 s. Reports
+/// percentiles with the cost of the timer reads subtracted (measured the same way around an empty region).
+/// Runs Herald's publisher (byte ring: serialize on emit), then the typed-ring prototype (copy on emit, the worker
+/// serializes) on the same loop, so the two hand-off designs are compared in one run.
+/// Run: dotnet run -c Release --project bench/Herald.Benchmarks -- latency
 /// </summary>
 internal static class LatencyProbe
 {
+    private interface IEmitter
+    {
+        void Emit(in LoopTick tick);
+
+        void Tick(long n);
+    }
+
+    private readonly struct Publisher(TelemetryPublisher telemetry) : IEmitter
+    {
+        public void Emit(in LoopTick tick) => telemetry.Emit(in tick);
+
+        public void Tick(long n) => telemetry.Tick(n);
+    }
+
+    private readonly struct Ring(TypedRing<LoopTick> ring) : IEmitter
+    {
+        public void Emit(in LoopTick tick) => ring.Emit(in tick);
+
+        public void Tick(long n) { }
+    }
+
     public static void Run()
     {
         string directory = Path.Combine(Path.GetTempPath(), "herald-latency-" + Guid.NewGuid().ToString("N"));
@@ -21,6 +44,21 @@ internal static class LatencyProbe
         {
             Transport = new TransportOptions { Type = "file", FilePath = Path.Combine(directory, "events.jsonl") },
         });
+        Console.WriteLine("Herald publisher (serialize on emit into the byte ring):");
+        Measure(new Publisher(telemetry));
+        TransportStatus status = telemetry.TransportStatus;
+        telemetry.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Console.WriteLine($"status: emitted {status.EventsEmitted:N0}, flushed {status.PayloadsFlushedTotal:N0}, dropped {status.DroppedMessages:N0}, queue peak {status.QueueLengthPeak:N0}");
+
+        Console.WriteLine("Typed-ring prototype (copy on emit, the worker serializes):");
+        using (var file = new FileStream(Path.Combine(directory, "typed.jsonl"), FileMode.Create, FileAccess.Write, FileShare.Read, 1))
+        using (var ring = new TypedRing<LoopTick>(file))
+            Measure(new Ring(ring));
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static void Measure<TEmitter>(TEmitter emitter) where TEmitter : struct, IEmitter
+    {
         LoopTick tick = Payloads.Tick;
         const int PerTick = 1_000;
         var samples = new long[600 * PerTick];
@@ -37,7 +75,7 @@ internal static class LatencyProbe
             for (int i = 0; i < PerTick; i++)
             {
                 long t0 = Stopwatch.GetTimestamp();
-                telemetry.Emit(in tick);
+                emitter.Emit(in tick);
                 long t1 = Stopwatch.GetTimestamp();
                 long t2 = Stopwatch.GetTimestamp();
                 long t3 = Stopwatch.GetTimestamp();
@@ -48,22 +86,18 @@ internal static class LatencyProbe
                     count++;
                 }
             }
-            telemetry.Tick(++ticks);
+            emitter.Tick(++ticks);
             while (Stopwatch.GetTimestamp() - frameStart < frame) { } // the rest of the frame: the game's work
         }
-        TransportStatus status = telemetry.TransportStatus;
-        telemetry.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        Directory.Delete(directory, recursive: true);
 
         double ns = 1e9 / Stopwatch.Frequency;
         long[] sorted = samples.Take(count).OrderBy(x => x).ToArray();
         long[] baseline = empty.Take(count).OrderBy(x => x).ToArray();
         double Pct(long[] a, double p) => a[(int)Math.Min(a.Length - 1, p * a.Length)] * ns;
         double overhead = Pct(baseline, 0.5);
-        Console.WriteLine($"emits measured: {count:N0} over 10 s at 60 Hz x {PerTick} events/tick; timer read pair ≈ {overhead:F1} ns (subtracted)");
+        Console.WriteLine($"  emits measured: {count:N0} over 10 s at 60 Hz x {PerTick} events/tick; timer read pair ≈ {overhead:F1} ns (subtracted)");
         foreach (double p in new[] { 0.5, 0.9, 0.99, 0.999 })
             Console.WriteLine($"  p{p * 100:0.#}: {Pct(sorted, p) - overhead,8:F1} ns   (raw {Pct(sorted, p),8:F1} ns)");
         Console.WriteLine($"  max: {sorted[^1] * ns / 1000:F1} µs");
-        Console.WriteLine($"status: emitted {status.EventsEmitted:N0}, flushed {status.PayloadsFlushedTotal:N0}, dropped {status.DroppedMessages:N0}, queue peak {status.QueueLengthPeak:N0}");
     }
 }

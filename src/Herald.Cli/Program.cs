@@ -35,7 +35,9 @@ public static class Program
             e.Cancel = true; // let --follow finish cleanly
             cancel.Cancel();
         };
-        return await RunAsync(args, Console.Out, Console.Error, cancel.Token).ConfigureAwait(false);
+        // Console.Out flushes every write (a syscall per line); a query can print millions of lines.
+        await using var output = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024);
+        return await RunAsync(args, output, Console.Error, cancel.Token).ConfigureAwait(false);
     }
 
     /// <summary>Runs one command line with the given writers (tests call this directly).</summary>

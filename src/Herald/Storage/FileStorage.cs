@@ -96,7 +96,7 @@ public sealed class FileStorage : ITelemetryStorage
                     yield return stored;
                     continue;
                 }
-                if (RandomAccessLength(stream) < stream.Position) break; // truncated or replaced: start over
+                if (LengthOf(stream) < stream.Position) break; // truncated or replaced: start over
                 try
                 {
                     await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
@@ -109,7 +109,7 @@ public sealed class FileStorage : ITelemetryStorage
         }
     }
 
-    private static long RandomAccessLength(FileStream stream) => RandomAccess.GetLength(stream.SafeFileHandle);
+    private static long LengthOf(FileStream stream) => RandomAccess.GetLength(stream.SafeFileHandle);
 
     private static StoredEvent? Match(ReadOnlyMemory<byte> line, long lineNumber, EventQuery query, Action<MalformedLine>? onMalformed)
     {

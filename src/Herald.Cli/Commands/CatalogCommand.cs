@@ -21,7 +21,7 @@ internal static class CatalogCommand
     public const string Usage = "herald catalog [paths...] [-o events.md]   write a Markdown event catalog (default: to stdout)";
 
     /// <summary>The example envelope's fixed time, so the catalog is the same on every run.</summary>
-    private const long ExampleUnixMs = 1_800_000_000_000;
+    private const long ExampleUnixMs = 1_800_000_000_123;
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
@@ -91,7 +91,8 @@ internal static class CatalogCommand
             string type = EventShape.Describe(p.Type);
             if (p.Type.Kind == ValueKind.Enum && p.Type.TypeName is { } e && enums.TryGetValue(e, out EnumModel? model))
                 type = string.Join(" | ", model.Members.Select(m => "`" + m.JsonValue + "`")) + (p.Type.AllowsNull ? " | null" : "");
-            string? description = p.DeprecatedMessage is { } deprecated ? $"**Deprecated:** {deprecated}. {p.Description}" : p.Description;
+            string? own = p.Description ?? (p.Type.Kind == ValueKind.Object && p.Type.TypeName is { } shared && objects.TryGetValue(shared, out ObjectModel? target) ? target.Description : null);
+            string? description = p.DeprecatedMessage is { } deprecated ? $"**Deprecated:** {deprecated}. {own}" : own;
             if (p.Redact) description = (description + " (redacted by default)").TrimStart();
             yield return (path, type, p.IsRequired, description);
             TypeRef inner = p.Type;

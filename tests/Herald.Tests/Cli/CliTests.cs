@@ -129,6 +129,16 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task The_event_catalog_in_docs_is_the_one_the_canonical_schemas_produce()
+    {
+        var (exit, catalog, _) = await Herald("catalog", SchemasDir);
+        Assert.Equal(0, exit);
+        string path = Path.Combine(Configuration.ConfigDocsTests.RepositoryRoot(), "docs", "events.md");
+        if (Environment.GetEnvironmentVariable("HERALD_ACCEPT_SNAPSHOTS") == "1") File.WriteAllText(path, catalog);
+        Assert.True(File.ReadAllText(path) == catalog, "docs/events.md is out of date: dotnet run --project src/Herald.Cli -- catalog schemas -o docs/events.md");
+    }
+
+    [Fact]
     public async Task Query_filters_a_file_and_reports_bad_lines_with_their_numbers()
     {
         string file = Write("events.jsonl", string.Join('\n',

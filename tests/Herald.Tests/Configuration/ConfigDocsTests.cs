@@ -23,7 +23,7 @@ public sealed class ConfigDocsTests
         Assert.Empty(missing);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -101,6 +101,45 @@ public sealed class SubscriptionTests
     }
 
     [Fact]
+    public async Task With_several_transports_each_has_its_own_measurements_on_the_meter()
+    {
+        string id = Guid.NewGuid().ToString("N");
+        var healthy = new RecordingTransport { Provider = "meter-ok-" + id };
+        var poisoned = new RecordingTransport { Provider = "meter-bad-" + id, Script = _ => Herald.Transports.SendResult.Permanent("HTTP 400 bad request") };
+        var values = new ConcurrentDictionary<(string Instrument, string Provider, int Index), long>();
+        await using var publisher = TelemetryPublisher.Create(Options(), [healthy, poisoned]);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Herald") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? provider = null;
+            int index = -1;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "provider") provider = (string?)tag.Value;
+                if (tag.Key == "transport") index = (int)tag.Value!;
+            }
+            if (provider is not null && provider.Contains(id, StringComparison.Ordinal)) values[(instrument.Name, provider, index)] = value;
+        });
+        listener.Start();
+
+        for (int i = 0; i < 10; i++) publisher.Emit(Tick(i));
+        await publisher.FlushAsync();
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(10, values[("herald.events.flushed", healthy.Provider, 0)]);
+        Assert.Equal(0, values[("herald.events.dropped", healthy.Provider, 0)]);
+        Assert.Equal(0, values[("herald.events.flushed", poisoned.Provider, 1)]);
+        Assert.Equal(10, values[("herald.events.dropped", poisoned.Provider, 1)]);
+        Assert.True(values[("herald.send.failures", poisoned.Provider, 1)] > 0);
+        // Sink-wide figures are measured once, tagged with the joined provider.
+        Assert.Equal(10, values[("herald.events.emitted", healthy.Provider + "+" + poisoned.Provider, -1)]);
+    }
+
+    [Fact]
     public async Task Status_counters_are_published_on_the_Herald_meter()
     {
         // Every publisher has a meter named Herald; the provider tag tells this one from concurrent tests'.

@@ -26,7 +26,9 @@ internal sealed class SubscriberDispatcher
     private readonly Action<string, Exception> _log;
     private readonly CancellationTokenSource _abort = new();
     private readonly object _gate = new();
-    private ImmutableDictionary<string, ImmutableArray<Subscription>> _byType = ImmutableDictionary.Create<string, ImmutableArray<Subscription>>(StringComparer.Ordinal);
+    // Few event types are subscribed at once, so a short array scanned with ValueTextEquals matches a line's type
+    // without allocating its string (the worker scans every line it sends while anything is subscribed).
+    private ImmutableArray<Route> _routes = ImmutableArray<Route>.Empty;
     private ImmutableArray<Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask>> _listeners = ImmutableArray<Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask>>.Empty;
     private Task? _pump;
     private long _errors;
@@ -36,7 +38,7 @@ internal sealed class SubscriberDispatcher
     public SubscriberDispatcher(Action<string, Exception> log) => _log = log;
 
     /// <summary>Whether anything listens; the worker skips the scan otherwise.</summary>
-    public bool IsActive => !_byType.IsEmpty || !_listeners.IsEmpty;
+    public bool IsActive => !_routes.IsEmpty || !_listeners.IsEmpty;
 
     public long HandlerErrors => Interlocked.Read(ref _errors);
 
@@ -48,16 +50,12 @@ internal sealed class SubscriberDispatcher
     {
         lock (_gate)
         {
-            _byType = _byType.SetItem(subscription.EventType, _byType.GetValueOrDefault(subscription.EventType, ImmutableArray<Subscription>.Empty).Add(subscription));
+            _routes = Change(_routes, subscription.EventType, targets => targets.Add(subscription));
             _pump ??= Task.Run(PumpAsync);
         }
         return new Unsubscriber(() =>
         {
-            lock (_gate)
-            {
-                ImmutableArray<Subscription> left = _byType.GetValueOrDefault(subscription.EventType, ImmutableArray<Subscription>.Empty).Remove(subscription);
-                _byType = left.IsEmpty ? _byType.Remove(subscription.EventType) : _byType.SetItem(subscription.EventType, left);
-            }
+            lock (_gate) _routes = Change(_routes, subscription.EventType, targets => targets.Remove(subscription));
         });
     }
 
@@ -77,15 +75,15 @@ internal sealed class SubscriberDispatcher
     /// <summary>Called by the worker (or a fan_out producer) with NDJSON envelopes about to be sent.</summary>
     public void Observe(ReadOnlySpan<byte> lines)
     {
-        ImmutableDictionary<string, ImmutableArray<Subscription>> byType = _byType;
+        ImmutableArray<Route> routes = _routes;
         if (!_listeners.IsEmpty) Enqueue(new Delivery(Copy(lines), lines.Length, default));
-        if (byType.IsEmpty) return;
+        if (routes.IsEmpty) return;
         while (!lines.IsEmpty)
         {
             int end = lines.IndexOf((byte)'\n');
             ReadOnlySpan<byte> line = end < 0 ? lines : lines.Slice(0, end);
             lines = end < 0 ? default : lines.Slice(end + 1);
-            if (TryMatch(line, byType, out ImmutableArray<Subscription> targets, out int payloadStart, out int payloadLength))
+            if (TryMatch(line, routes, out ImmutableArray<Subscription> targets, out int payloadStart, out int payloadLength))
                 Enqueue(new Delivery(Copy(line.Slice(payloadStart, payloadLength)), payloadLength, targets));
         }
     }
@@ -101,7 +99,17 @@ internal sealed class SubscriberDispatcher
         await pump.ConfigureAwait(false);
     }
 
-    private static bool TryMatch(ReadOnlySpan<byte> line, ImmutableDictionary<string, ImmutableArray<Subscription>> byType,
+    /// <summary>The event type's subscriptions after <paramref name="change"/>; a type left with none is removed.</summary>
+    private static ImmutableArray<Route> Change(ImmutableArray<Route> routes, string eventType, Func<ImmutableArray<Subscription>, ImmutableArray<Subscription>> change)
+    {
+        int index = -1;
+        for (int i = 0; i < routes.Length; i++) if (routes[i].EventType == eventType) index = i;
+        ImmutableArray<Subscription> targets = change(index < 0 ? ImmutableArray<Subscription>.Empty : routes[index].Targets);
+        if (index >= 0) routes = routes.RemoveAt(index);
+        return targets.IsEmpty ? routes : routes.Add(new Route(eventType, System.Text.Encoding.UTF8.GetBytes(eventType), targets));
+    }
+
+    private static bool TryMatch(ReadOnlySpan<byte> line, ImmutableArray<Route> routes,
         out ImmutableArray<Subscription> targets, out int payloadStart, out int payloadLength)
     {
         targets = default;
@@ -115,7 +123,14 @@ internal sealed class SubscriberDispatcher
                 if (reader.ValueTextEquals("type"u8))
                 {
                     reader.Read();
-                    if (!byType.TryGetValue(reader.GetString() ?? "", out targets)) return false;
+                    if (reader.TokenType != JsonTokenType.String) return false;
+                    foreach (Route route in routes)
+                    {
+                        if (!reader.ValueTextEquals(route.Utf8EventType)) continue;
+                        targets = route.Targets;
+                        break;
+                    }
+                    if (targets.IsDefault) return false;
                 }
                 else if (reader.ValueTextEquals("payload"u8))
                 {
@@ -203,4 +218,6 @@ internal sealed class SubscriberDispatcher
 
         public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
     }
+
+    private sealed record Route(string EventType, byte[] Utf8EventType, ImmutableArray<Subscription> Targets);
 }

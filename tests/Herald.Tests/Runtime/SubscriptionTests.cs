@@ -101,6 +101,22 @@ public sealed class SubscriptionTests
     }
 
     [Fact]
+    public async Task Scanning_sent_lines_for_subscribed_types_allocates_nothing_for_lines_of_other_types()
+    {
+        var dispatcher = new Herald.Publishing.SubscriberDispatcher((_, _) => { });
+        using IDisposable subscription = dispatcher.Subscribe(new Herald.Publishing.Subscription<LoopHealth>((_, _) => ValueTask.CompletedTask, "health"));
+        byte[] lines = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 100).Select(i => Storage.StorageTests.Line("loop.tick", i, n: i) + "\n")));
+        dispatcher.Observe(lines); // JIT and first-use work
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        dispatcher.Observe(lines);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        await dispatcher.StopAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task With_several_transports_each_has_its_own_measurements_on_the_meter()
     {
         string id = Guid.NewGuid().ToString("N");

@@ -61,17 +61,7 @@ public static class Program
                 _ => throw new CliException($"unknown command '{args[0]}'{Environment.NewLine}{Help}"),
             };
         }
-        catch (CliException ex)
-        {
-            error.WriteLine("herald: " + ex.Message);
-            return 2;
-        }
-        catch (IOException ex)
-        {
-            error.WriteLine("herald: " + ex.Message);
-            return 2;
-        }
-        catch (UnauthorizedAccessException ex)
+        catch (Exception ex) when (ex is CliException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine("herald: " + ex.Message);
             return 2;

@@ -27,7 +27,7 @@ internal static class QueryCommand
         void Report(MalformedLine line)
         {
             malformed++;
-            error.WriteLine($"{path}({line.LineNumber}): skipped: {line.Reason}");
+            error.WriteLine(Skipped(path, line));
         }
 
         long printed = 0;
@@ -51,6 +51,9 @@ internal static class QueryCommand
         error.WriteLine($"{printed} event{(printed == 1 ? "" : "s")}{(malformed > 0 ? $", {malformed} malformed line{(malformed == 1 ? "" : "s")} skipped" : "")}");
         return 0;
     }
+
+    /// <summary>How query and stats report a line that is not an envelope: <c>FILE(line): skipped: reason</c>.</summary>
+    internal static string Skipped(string path, MalformedLine line) => $"{path}({line.LineNumber}): skipped: {line.Reason}";
 
     /// <summary>The one FILE positional, which must exist.</summary>
     internal static string SingleFile(CliArguments parsed, string command)

@@ -29,7 +29,7 @@ internal static class StatsCommand
         foreach (StoredEvent stored in new FileStorage(path).Read(EventQuery.All, line =>
         {
             malformed++;
-            error.WriteLine($"{path}({line.LineNumber}): skipped: {line.Reason}");
+            error.WriteLine(QueryCommand.Skipped(path, line));
         }))
         {
             long size = Encoding.UTF8.GetByteCount(stored.Json) + 1;

@@ -18,6 +18,11 @@ public static class Program
             LatencyProbe.Run();
             return;
         }
+        if (args is ["sustained", ..])
+        {
+            SustainedProbe.Run(args.Length > 1 ? args[1] : "null", args.Length > 2 ? args[2] : "tick");
+            return;
+        }
         IConfig config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
     }

@@ -1,6 +1,8 @@
 using System;
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Linq;
 using System.Threading.Tasks;
@@ -28,11 +30,14 @@ public sealed class TelemetryPublisher : ITelemetrySink
 
     private readonly TelemetryOptions _options;
     private readonly EventBuffer _buffer;
+    private readonly ProducerGate _producerGate; // the buffer's, read from here: the buffer's own fields change with every envelope a worker writes
     private readonly FlushWorker[] _workers; // one per transport, in configuration order; worker i reads buffer lane i
     private readonly SemaphoreSlim[] _sendGates; // a transport is sent to by its worker and fan_out producers, one at a time
     private readonly LatestValues _latest = new();
     private readonly CoarseClock _clock = new();
-    private readonly EnvelopeStamp _stamp = new();
+    private readonly EmitQueue _queue;
+    private readonly EnvelopeStamp _stamp = new(); // for the envelopes producers write; the queue's encoder has its own
+    private readonly ArrayBufferWriter<byte> _scratch = new(4096);
     private readonly TransformPlan _transforms;
     private readonly SubscriberDispatcher _dispatcher;
     private readonly ILogger? _logger;
@@ -58,12 +63,14 @@ public sealed class TelemetryPublisher : ITelemetrySink
         _flushIntervalTicks = options.Transport.Buffer.FlushIntervalTicks;
         _buffer = new EventBuffer(options.Transport.Buffer.MaxBufferBytes, options.Transport.Worker.Backpressure,
             TimeSpan.FromSeconds(options.Transport.Worker.BlockTimeoutSeconds), transports.Length);
+        _producerGate = _buffer.ProducerLock;
+        _queue = EmitQueue.For(_buffer, options.Transport.Buffer.MaxBufferBytes);
         _workers = new FlushWorker[transports.Length];
         _sendGates = new SemaphoreSlim[transports.Length];
         for (int lane = 0; lane < transports.Length; lane++)
         {
             _sendGates[lane] = new SemaphoreSlim(1, 1);
-            FlushWorker worker = new(_buffer, lane, transports[lane], _sendGates[lane], options, lane == 0 ? _dispatcher : null);
+            FlushWorker worker = new(_buffer, _queue, lane, transports[lane], _sendGates[lane], options, lane == 0 ? _dispatcher : null);
             worker.CycleStarted = _clock.Resync;
             worker.Died += (error, othersLive) => OnWorkerDied(worker.Transport, error, othersLive);
             _workers[lane] = worker;
@@ -201,7 +208,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
     {
         string? correlation = Correlation.Current;
         long unixMs = _clock.NowUnixMs;
-        using (_buffer.ProducerLock.EnterScope())
+        using (_producerGate.EnterScope())
         {
             if (_state != Running)
             {
@@ -215,28 +222,113 @@ public sealed class TelemetryPublisher : ITelemetrySink
                 return;
             }
             _latest.Store(in evt);
-            _stamp.Update(unixMs);
-            _buffer.BeginEvent();
-            try
+            uint idSuffix = NextIdSuffix();
+            if (EmitQueue.QueuesCopies<TEvent>())
             {
-                var json = new JsonOutput(_buffer);
-                format.Write(ref json, in evt, _stamp, NextIdSuffix(), correlation);
-                json.Complete();
+                _buffer.CountEmitted();
+                while (!_queue.TryAdd(format, in evt, unixMs, idSuffix, correlation)) MakeRoom();
             }
-            catch (Exception)
+            else if (!EnqueueSerialized(format, in evt, unixMs, idSuffix, correlation))
             {
-                // A value the writer refuses (an undefined enum member): counted as dropped, never thrown.
-                _buffer.AbortEvent();
                 return;
             }
-            ReadOnlyMemory<byte> overflow = _buffer.EndEvent();
-            if (!overflow.IsEmpty) SendOverflow(overflow);
             if (++_sinceWake >= _maxBatch)
             {
                 _sinceWake = 0;
                 WakeToDrain();
             }
         }
+    }
+
+    /// <summary>
+    /// An event <c>Emit</c> may not keep: its envelope is written now (into a scratch line, then the queue).
+    /// Returns false if the writer refused a value (counted as dropped).
+    /// </summary>
+    private bool EnqueueSerialized<TEvent>(EnvelopeFormat format, in TEvent evt, long unixMs, uint idSuffix, string? correlation) where TEvent : IEvent<TEvent>
+    {
+        _scratch.ResetWrittenCount();
+        try
+        {
+            _stamp.Update(unixMs);
+            var json = new JsonOutput(_scratch);
+            format.Write(ref json, in evt, _stamp, idSuffix, correlation);
+            json.Complete();
+        }
+        catch (Exception)
+        {
+            // A value the writer refuses (an undefined enum member): counted as dropped, never thrown.
+            _buffer.CountDropped();
+            return false;
+        }
+        _buffer.CountEmitted();
+        ReadOnlySpan<byte> line = _scratch.WrittenSpan;
+        if (line.Length > _queue.MaxLine)
+        {
+            WriteDirectly(line);
+            return true;
+        }
+        while (!_queue.TryAddLine(line)) MakeRoom();
+        return true;
+    }
+
+    /// <summary>
+    /// The emit queue is full (the workers fall behind, or their transports do). If a worker is writing the queue, it
+    /// frees an entry every few tens of nanoseconds: wait until it has freed a step's worth (a step is at most 64
+    /// envelopes and never a send), so producer and worker do not trade cache lines per event. Otherwise this producer
+    /// writes the oldest entries into the buffer itself, where the configured backpressure applies —
+    /// <c>drop_oldest</c> evicts a queued chunk, <c>block</c> waits (once) for a free one, <c>fan_out</c> sends the
+    /// event from this thread.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MakeRoom()
+    {
+        WakeToDrain();
+        long wanted = _queue.Removed + HelpStep;
+        var spin = new SpinWait();
+        while (_queue.Removed < wanted)
+        {
+            if (_buffer.WriterLock.TryEnter())
+            {
+                try
+                {
+                    for (int i = 0; i < HelpStep && _queue.HasEntries; i++)
+                    {
+                        if (WriteOldestAsProducer() == WriteOutcome.Dropped && _options.Transport.Worker.Backpressure == BackpressureMode.Block) break;
+                    }
+                }
+                finally
+                {
+                    _queue.Publish();
+                    _buffer.WriterLock.Exit();
+                }
+                return;
+            }
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>Entries a producer that finds the queue full waits for, or writes itself.</summary>
+    private const int HelpStep = 16;
+
+    /// <summary>A line too long for the queue: everything queued before it is written first, to keep emit order.</summary>
+    private void WriteDirectly(ReadOnlySpan<byte> line)
+    {
+        using (_buffer.WriterLock.EnterScope())
+        {
+            while (_queue.HasEntries) WriteOldestAsProducer();
+            _queue.Publish();
+            _buffer.BeginEvent(producer: true);
+            line.CopyTo(_buffer.GetSpan(line.Length));
+            _buffer.Advance(line.Length);
+            if (_buffer.EndEvent() == WriteOutcome.Overflow) SendOverflow(_buffer.Overflow);
+        }
+    }
+
+    private WriteOutcome WriteOldestAsProducer()
+    {
+        WriteOutcome outcome = _queue.WriteOldest(producer: true);
+        if (outcome == WriteOutcome.Overflow) SendOverflow(_buffer.Overflow);
+        return outcome;
     }
 
     /// <summary>Tells the publisher the simulation tick; every <c>flush_interval_ticks</c> ticks the worker sends what is queued.</summary>
@@ -289,10 +381,10 @@ public sealed class TelemetryPublisher : ITelemetrySink
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposeStarted, 1) == 1) return;
-        using (_buffer.ProducerLock.EnterScope()) _state = Disposed; // emits that enter the lock from now on are counted as dropped
+        using (_producerGate.EnterScope()) _state = Disposed; // emits that enter the lock from now on are counted as dropped
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(_workers.Select(w => w.StopAsync(_options.ShutdownTimeout))).ConfigureAwait(false);
-        _buffer.DropAllQueued();
+        DropAllQueued();
         TimeSpan left = _options.ShutdownTimeout - clock.Elapsed;
         await _dispatcher.StopAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);
         _meter.Dispose();
@@ -321,6 +413,13 @@ public sealed class TelemetryPublisher : ITelemetrySink
         x = (x * 0x85EBCA6Bu) & Mask;
         x ^= x >> 12;
         return x;
+    }
+
+    /// <summary>Counts everything still queued as dropped: the emit queue, the chunk being filled, the sealed chunks.</summary>
+    private void DropAllQueued()
+    {
+        using (_buffer.WriterLock.EnterScope()) _buffer.CountDroppedUnwritten(_queue.Clear());
+        _buffer.DropAllQueued();
     }
 
     /// <summary>fan_out: the producer sends its overflowing event to each transport itself, serialized with that transport's worker.</summary>
@@ -363,11 +462,11 @@ public sealed class TelemetryPublisher : ITelemetrySink
         }
         else
         {
-            using (_buffer.ProducerLock.EnterScope())
+            using (_producerGate.EnterScope())
             {
                 if (_state == Running) _state = Stub;
             }
-            _buffer.DropAllQueued(); // the chunk being filled, now that no emit can add to it
+            DropAllQueued(); // the emit queue and the chunk being filled, now that no emit can add to them
             banner = $"[herald] WARNING: the telemetry worker stopped after {_options.Transport.Worker.RestartLimit} restarts ({error}). " +
                 "Telemetry now runs as the stub sink: events are counted as dropped and not sent.";
         }

@@ -9,23 +9,26 @@ namespace Herald.Publishing;
 /// A bounded multi-producer, single-consumer queue of serialized envelopes, stored in fixed-size chunks.
 /// </summary>
 /// <remarks>
-/// <para>Producers hold <see cref="ProducerLock"/> for one event: <see cref="BeginEvent"/>, serialize through
-/// this <see cref="IBufferWriter{T}"/> straight into the current chunk, <see cref="EndEvent"/>. An event never
+/// <para>Whoever writes envelopes (the <see cref="EmitQueue"/>'s encoder: a worker, or a producer when that queue is full)
+/// holds <see cref="WriterLock"/> for one event: <see cref="BeginEvent"/>, serialize through this
+/// <see cref="IBufferWriter{T}"/> straight into the current chunk, <see cref="EndEvent"/>. An event never
 /// spans chunks: when it does not fit, its partial bytes move to the next chunk. Backpressure is decided only
-/// then, when a chunk is needed and all <c>max_buffer_bytes</c> are in use:
-/// <c>drop_oldest</c> evicts the oldest queued chunk, <c>block</c> waits for the worker to free one,
-/// <c>fan_out</c> diverts the event to an overflow buffer that the producer sends itself.</para>
+/// then, when a chunk is needed and all <c>max_buffer_bytes</c> are in use, and only for a producer
+/// (<see cref="BeginEvent"/> with <c>producer: true</c>): <c>drop_oldest</c> evicts the oldest queued chunk,
+/// <c>block</c> waits for the worker to free one, <c>fan_out</c> diverts the event to an overflow buffer that the
+/// producer sends itself. A worker never waits or evicts: the event stays queued (<see cref="WriteOutcome.NoRoom"/>).</para>
 /// <para>Each transport reads the sealed chunks through its own <see cref="BufferLane"/>, at its own pace; a chunk
 /// returns to the pool when the last lane is done with it. So the slowest transport decides when the buffer is
 /// full, and backpressure then applies to it: <c>drop_oldest</c> evicts from the lanes furthest behind first.</para>
-/// <para>Locks: <see cref="ProducerLock"/> (producers; the worker only to seal the current chunk) is always
-/// taken before <c>_queueLock</c> (the sealed queue, the free pool and the worker's counters), never after.</para>
-/// <para>Counters are monotonic; each lane's queue length is derived: emitted − flushed − dropped. A snapshot taken
-/// under both locks is consistent.</para>
+/// <para>Locks, always taken in this order: <see cref="ProducerLock"/> (producers: the emitted count and the emit
+/// queue), <see cref="WriterLock"/> (the chunk being filled; a worker only ever tries it), <c>_queueLock</c> (the
+/// sealed queue, the free pool and the lanes' counters).</para>
+/// <para>Counters are monotonic; each lane's queue length is derived: emitted − flushed − dropped, so events still in
+/// the emit queue count as queued. A snapshot taken under all three locks is consistent.</para>
 /// </remarks>
 internal sealed class EventBuffer : IBufferWriter<byte>
 {
-    private enum Target { Chunk, Overflow, Discard }
+    private enum Target { Chunk, Overflow, Discard, NoRoom }
 
     private readonly int _chunkSize;
     private readonly BackpressureMode _mode;
@@ -35,19 +38,23 @@ internal sealed class EventBuffer : IBufferWriter<byte>
 
     // Guarded by _queueLock.
     private readonly BufferLane[] _lanes;
-    // Oldest-first reuse: the chunk the worker touched longest ago is the coolest in its cache.
-    private readonly Queue<Chunk> _free = new();
+    // Newest-first reuse: chunks are filled by the worker that sends them (from the emit queue), so the chunk it just
+    // sent is the one still in its cache. (FIFO suited producers filling chunks on the game's core; measured then.)
+    private readonly Stack<Chunk> _free = new();
     private long _sealSequence;
     private int _allocatedChunks;
 
-    // Guarded by ProducerLock.
+    // Guarded by ProducerLock, on their own cache line: written per Emit, while a worker writes the fields below per envelope.
+    private EmitCounts _counts;
+
+    // Guarded by WriterLock.
     private Chunk? _current;
     private int _eventStart;
     private Target _target;
+    private bool _producerWrites;
     private byte[] _spill = new byte[4096];
     private int _spillLength;
-    private long _emitted;
-    private long _droppedByProducers;
+    private long _droppedByWriter;
 
     public EventBuffer(int maxBufferBytes, BackpressureMode mode, TimeSpan blockTimeout, int lanes = 1, int chunkSize = 64 * 1024)
     {
@@ -61,48 +68,69 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         // only when a burst outruns the worker, once, and kept. A larger pool also means a reused chunk was last
         // read by the worker long ago, out of its core's cache, which the producer then does not pay to pull back.
         _allocatedChunks = Math.Min(_maxChunks, Math.Max(2, InitialBytes / _chunkSize));
-        for (int i = 0; i < _allocatedChunks; i++) _free.Enqueue(new Chunk(_chunkSize));
+        for (int i = 0; i < _allocatedChunks; i++) _free.Push(new Chunk(_chunkSize));
     }
 
     /// <summary>Bytes allocated when the buffer is created; the pool grows from there up to <c>max_buffer_bytes</c>.</summary>
     public const int InitialBytes = 1 << 20;
 
-    /// <summary>Serializes producers (and the worker's sealing of a partly filled chunk).</summary>
+    /// <summary>Serializes producers: the emitted count, and the emit queue in front of this buffer.</summary>
     public ProducerGate ProducerLock { get; } = new();
+
+    /// <summary>Serializes writing into the chunk being filled (and sealing it).</summary>
+    public ProducerGate WriterLock { get; } = new();
 
     /// <summary>Set when a chunk is sealed, so the owner can wake the worker once per chunk, not per event.</summary>
     public Action? ChunkSealed { get; set; }
 
     // ---- Producer side (caller holds ProducerLock) ----
 
-    public void BeginEvent()
+    /// <summary>Counts an event taken into the emit queue.</summary>
+    public void CountEmitted() => Volatile.Write(ref _counts.Emitted, _counts.Emitted + 1);
+
+    /// <summary>Counts an event that was never queued (stub mode, after shutdown, rejected) as emitted and dropped.</summary>
+    public void CountDropped()
+    {
+        Volatile.Write(ref _counts.DroppedAtEmit, _counts.DroppedAtEmit + 1);
+        Volatile.Write(ref _counts.Emitted, _counts.Emitted + 1);
+    }
+
+    // ---- Writer side (caller holds WriterLock) ----
+
+    /// <summary>
+    /// Starts an envelope. <paramref name="producer"/>: the caller is a producer, so backpressure applies when no chunk
+    /// is free; otherwise (a worker) the event is left where it was (<see cref="WriteOutcome.NoRoom"/>).
+    /// </summary>
+    public void BeginEvent(bool producer)
     {
         _target = Target.Chunk;
+        _producerWrites = producer;
         _eventStart = _current?.Length ?? 0;
         _spillLength = 0;
     }
 
-    /// <summary>Completes the event. Returns the overflow bytes when the producer must send them itself (fan_out).</summary>
-    public ReadOnlyMemory<byte> EndEvent()
+    /// <summary>Completes the event; for <see cref="WriteOutcome.Overflow"/> the producer sends <see cref="Overflow"/> itself (fan_out).</summary>
+    public WriteOutcome EndEvent()
     {
-        _emitted++;
-        ReadOnlyMemory<byte> overflow = default;
         switch (_target)
         {
             case Target.Chunk:
                 _current!.Count++;
-                break;
+                return WriteOutcome.Written;
             case Target.Overflow:
-                overflow = new ReadOnlyMemory<byte>(_spill, 0, _spillLength);
-                break;
+                return WriteOutcome.Overflow;
+            case Target.NoRoom:
+                return WriteOutcome.NoRoom;
             default:
-                _droppedByProducers++;
-                break;
+                Volatile.Write(ref _droppedByWriter, _droppedByWriter + 1);
+                return WriteOutcome.Dropped;
         }
-        return overflow;
     }
 
-    /// <summary>Abandons a half-written event (its serializer threw): it is counted as emitted and dropped.</summary>
+    /// <summary>The bytes of the last event that ended with <see cref="WriteOutcome.Overflow"/>.</summary>
+    public ReadOnlyMemory<byte> Overflow => new(_spill, 0, _spillLength);
+
+    /// <summary>Abandons a half-written event (its serializer threw): it is counted as dropped.</summary>
     public void AbortEvent()
     {
         if (_target == Target.Chunk && _current is not null) _current.Length = _eventStart;
@@ -110,12 +138,8 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         EndEvent();
     }
 
-    /// <summary>Counts an event that was never serialized (stub mode, after shutdown) as emitted and dropped.</summary>
-    public void CountDropped()
-    {
-        _emitted++;
-        _droppedByProducers++;
-    }
+    /// <summary>Counts events that were queued but will never be written (shutdown, stub fallback) as dropped.</summary>
+    public void CountDroppedUnwritten(int count) => Volatile.Write(ref _droppedByWriter, _droppedByWriter + count);
 
     /// <summary>The overflow send of a fan_out event to one lane's transport finished.</summary>
     public void OverflowSent(int lane, bool success, int bytes)
@@ -177,11 +201,12 @@ internal sealed class EventBuffer : IBufferWriter<byte>
             SealOrRecycle(full);
         }
 
-        Chunk? next = AcquireChunk(partial + needed);
+        Chunk? next = AcquireChunk(partial + needed, _producerWrites);
         if (next is null)
         {
-            // No room: the event continues in the spill buffer, to be sent by the producer or dropped.
-            _target = _mode == BackpressureMode.FanOut ? Target.Overflow : Target.Discard;
+            // No room: the event continues in the spill buffer, to be sent by the producer or dropped — or, for a
+            // worker, abandoned and left in the emit queue until a chunk is free.
+            _target = !_producerWrites ? Target.NoRoom : _mode == BackpressureMode.FanOut ? Target.Overflow : Target.Discard;
             return false;
         }
         _spill.AsSpan(0, partial).CopyTo(next.Data);
@@ -192,24 +217,25 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         return true;
     }
 
-    private Chunk? AcquireChunk(int minimumSize)
+    private Chunk? AcquireChunk(int minimumSize, bool applyBackpressure)
     {
         lock (_queueLock)
         {
             if (minimumSize > _chunkSize) return new Chunk(minimumSize); // an event larger than a chunk gets its own
-            if (_free.TryDequeue(out Chunk? free)) return free;
+            if (_free.TryPop(out Chunk? free)) return free;
             if (_allocatedChunks < _maxChunks)
             {
                 _allocatedChunks++;
                 return new Chunk(_chunkSize);
             }
+            if (!applyBackpressure) return null;
             switch (_mode)
             {
                 case BackpressureMode.DropOldest:
                     return EvictOldest();
                 case BackpressureMode.Block:
                     long deadline = Environment.TickCount64 + (long)_blockTimeout.TotalMilliseconds;
-                    while (!_free.TryDequeue(out free))
+                    while (!_free.TryPop(out free))
                     {
                         long wait = deadline - Environment.TickCount64;
                         if (wait <= 0) return null;
@@ -280,9 +306,10 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     /// </summary>
     private void SamplePeak()
     {
+        long accepted = Volatile.Read(ref _counts.Emitted) - Volatile.Read(ref _counts.DroppedAtEmit) - Volatile.Read(ref _droppedByWriter);
         foreach (BufferLane lane in _lanes)
         {
-            long queued = _emitted - _droppedByProducers - lane.Flushed - lane.Dropped;
+            long queued = accepted - lane.Flushed - lane.Dropped;
             if (queued > lane.Peak) lane.Peak = queued;
         }
     }
@@ -297,23 +324,22 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     /// <summary>Whether a sealed chunk waits for the lane's worker; read without a lock, so only a hint for spinning.</summary>
     public bool HasSealed(int lane) => Volatile.Read(ref _lanes[lane].SealedCount) > 0;
 
-    /// <summary>Events in the chunk being filled; read without the producer lock, so only a hint.</summary>
+    /// <summary>Events in the chunk being filled; read without the writer lock, so only a hint.</summary>
     public int CurrentEventCount => Volatile.Read(ref _current)?.Count ?? 0;
 
-    /// <summary>Seals the partly filled current chunk so it can be sent (shutdown: waits for the producer lock).</summary>
+    /// <summary>Seals the partly filled current chunk so it can be sent (shutdown: waits for the writer lock).</summary>
     public void SealCurrent()
     {
-        using (ProducerLock.EnterScope()) SealCurrentLocked();
+        using (WriterLock.EnterScope()) SealCurrentLocked();
     }
 
     /// <summary>
-    /// The worker's poll and flush: seal the current chunk unless a producer holds the lock. The worker must never
-    /// wait for producers: a producer in <c>block</c> mode holds the lock while it waits for the worker to free a
-    /// chunk. A producer that holds the lock is active and will seal chunks itself.
+    /// The worker's poll and flush: seal the current chunk unless someone is writing. The worker must never wait for
+    /// the writer lock: a producer in <c>block</c> mode holds it while it waits for a worker to free a chunk.
     /// </summary>
     public bool TrySealCurrent()
     {
-        if (!ProducerLock.TryEnter()) return false;
+        if (!WriterLock.TryEnter()) return false;
         try
         {
             SealCurrentLocked();
@@ -321,11 +347,12 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         }
         finally
         {
-            ProducerLock.Exit();
+            WriterLock.Exit();
         }
     }
 
-    private void SealCurrentLocked()
+    /// <summary>Seals the current chunk (caller holds <see cref="WriterLock"/>).</summary>
+    public void SealCurrentLocked()
     {
         if (_current is null || _current.Count == 0) return;
         Chunk chunk = _current;
@@ -400,7 +427,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     private void Recycle(Chunk chunk)
     {
         chunk.Reset();
-        if (chunk.Data.Length == _chunkSize) _free.Enqueue(chunk); // an oversized chunk is left to the GC
+        if (chunk.Data.Length == _chunkSize) _free.Push(chunk); // an oversized chunk is left to the GC
     }
 
     /// <summary>Events emitted so far.</summary>
@@ -408,7 +435,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     {
         get
         {
-            using (ProducerLock.EnterScope()) return _emitted;
+            using (ProducerLock.EnterScope()) return _counts.Emitted;
         }
     }
 
@@ -418,31 +445,32 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     /// </summary>
     public (long Emitted, LaneCounts[] Lanes) CountsWithoutProducerLock()
     {
-        long emitted = Volatile.Read(ref _emitted);
-        long droppedByProducers = Volatile.Read(ref _droppedByProducers);
-        lock (_queueLock) return (emitted, LaneCountsLocked(droppedByProducers));
+        long emitted = Volatile.Read(ref _counts.Emitted);
+        long dropped = Volatile.Read(ref _counts.DroppedAtEmit) + Volatile.Read(ref _droppedByWriter);
+        lock (_queueLock) return (emitted, LaneCountsLocked(dropped));
     }
 
     /// <summary>All counters at one instant.</summary>
     public (long Emitted, LaneCounts[] Lanes) Snapshot()
     {
         using (ProducerLock.EnterScope())
+        using (WriterLock.EnterScope())
         {
             lock (_queueLock)
             {
                 SamplePeak();
-                return (_emitted, LaneCountsLocked(_droppedByProducers));
+                return (_counts.Emitted, LaneCountsLocked(_counts.DroppedAtEmit + _droppedByWriter));
             }
         }
     }
 
-    private LaneCounts[] LaneCountsLocked(long droppedByProducers)
+    private LaneCounts[] LaneCountsLocked(long droppedBeforeLanes)
     {
         var counts = new LaneCounts[_lanes.Length];
         for (int i = 0; i < counts.Length; i++)
         {
             BufferLane l = _lanes[i];
-            counts[i] = new LaneCounts(l.Flushed, l.FlushedBytes, droppedByProducers + l.Dropped, l.Peak);
+            counts[i] = new LaneCounts(l.Flushed, l.FlushedBytes, droppedBeforeLanes + l.Dropped, l.Peak);
         }
         return counts;
     }
@@ -456,14 +484,39 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         get
         {
             using (ProducerLock.EnterScope())
+            using (WriterLock.EnterScope())
             {
                 lock (_queueLock)
                 {
                     long least = long.MaxValue;
                     foreach (BufferLane l in _lanes) least = Math.Min(least, l.Flushed + l.Dropped);
-                    return _droppedByProducers + least;
+                    return _counts.DroppedAtEmit + _droppedByWriter + least;
                 }
             }
         }
     }
+}
+
+/// <summary>What became of one envelope written through <see cref="EventBuffer"/>.</summary>
+internal enum WriteOutcome
+{
+    /// <summary>In the current chunk, queued for the transports.</summary>
+    Written,
+
+    /// <summary>fan_out with no chunk free: the producer sends <see cref="EventBuffer.Overflow"/> itself.</summary>
+    Overflow,
+
+    /// <summary>No room (drop_oldest found nothing to evict, block timed out) or the serializer threw: counted as dropped.</summary>
+    Dropped,
+
+    /// <summary>A worker found no free chunk: nothing was written or counted; the event stays in the emit queue.</summary>
+    NoRoom,
+}
+
+/// <summary>The producer-side counts of <see cref="EventBuffer"/>, padded onto a cache line of their own.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 192)]
+internal struct EmitCounts
+{
+    [System.Runtime.InteropServices.FieldOffset(64)] public long Emitted;
+    [System.Runtime.InteropServices.FieldOffset(72)] public long DroppedAtEmit;
 }

@@ -18,6 +18,7 @@ namespace Herald.Publishing;
 internal sealed class FlushWorker
 {
     private readonly EventBuffer _buffer;
+    private readonly EmitQueue _queue;
     private readonly int _lane;
     private readonly ITransport _transport;
     private readonly SemaphoreSlim _sendGate;
@@ -46,10 +47,11 @@ internal sealed class FlushWorker
     private readonly SubscriberDispatcher? _dispatcher;
 
     // dispatcher: subscribers and listeners see the batches of one lane only (the first transport's); null for the others.
-    public FlushWorker(EventBuffer buffer, int lane, ITransport transport, SemaphoreSlim sendGate, TelemetryOptions options, SubscriberDispatcher? dispatcher)
+    public FlushWorker(EventBuffer buffer, EmitQueue queue, int lane, ITransport transport, SemaphoreSlim sendGate, TelemetryOptions options, SubscriberDispatcher? dispatcher)
     {
         _dispatcher = dispatcher;
         _buffer = buffer;
+        _queue = queue;
         _lane = lane;
         _transport = transport;
         _sendGate = sendGate;
@@ -70,7 +72,7 @@ internal sealed class FlushWorker
     public void Wake()
     {
         Volatile.Write(ref _flushRequested, 1);
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0) _wake.Release();
+        WakeToDrain();
     }
 
     /// <summary>
@@ -80,7 +82,8 @@ internal sealed class FlushWorker
     /// </summary>
     public void WakeToDrain()
     {
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0) _wake.Release();
+        // Read first: a producer calling this often while the worker is already awake must not take its line exclusively.
+        if (Volatile.Read(ref _wakePending) == 0 && Interlocked.Exchange(ref _wakePending, 1) == 0) _wake.Release();
     }
 
     /// <summary>Completes after the worker's next full drain cycle.</summary>
@@ -172,19 +175,74 @@ internal sealed class FlushWorker
         while (true)
         {
             bool stopping = _stop.IsCancellationRequested;
-            bool polled = !stopping && !SpinForWork() && !_wake.Wait(poll);
+            bool polled = false;
+            if (!stopping && SpinForWork()) _wake.Wait(0); // absorb a wake-up given while spinning, so it cannot pile up
+            else if (!stopping) polled = !_wake.Wait(poll);
             Volatile.Write(ref _wakePending, 0);
             stopping = _stop.IsCancellationRequested;
             bool flush = Interlocked.Exchange(ref _flushRequested, 0) == 1;
             CycleStarted?.Invoke();
 
             _busy = DrainSealed(); // first: a blocked producer may be waiting for a free chunk
-            bool sealCurrent = polled || flush || stopping || _buffer.CurrentEventCount >= _options.Transport.Buffer.MaxBatchSize;
-            if (sealCurrent && _buffer.TrySealCurrent()) DrainSealed();
+            bool sealCurrent = polled || flush || stopping;
+            _busy |= EncodeAndDrain(sealCurrent, stopping);
+            sealCurrent |= _buffer.CurrentEventCount >= _options.Transport.Buffer.MaxBatchSize;
+            if (stopping) _buffer.SealCurrent(); // no producer can hold the writer lock any more, and the last chunk must go
+            else if (!sealCurrent || !_buffer.TrySealCurrent()) sealCurrent = false;
+            if (sealCurrent) DrainSealed();
             SignalCycle();
             if (stopping) return;
         }
     }
+
+    /// <summary>
+    /// Writes the emit queue's envelopes into chunks, a step at a time, sending each sealed chunk right after (it is
+    /// still in this core's cache). Never waits for the writer lock (a producer in <c>block</c> mode may hold it while
+    /// waiting for this worker to free a chunk); when it is taken, whoever holds it is writing the queue. Returns
+    /// whether a chunk was sent.
+    /// </summary>
+    /// <param name="all">Write everything queued (a flush, a poll, a tick, shutdown). Otherwise only whole steps: a worker
+    /// that took entries one by one right behind the producer would pull the queue's cache lines back and forth with
+    /// every event (measured: ~240 ns per Emit instead of ~10).</param>
+    /// <param name="stopping">Shutdown: keep going until the queue is empty, unless the shutdown is aborted.</param>
+    private bool EncodeAndDrain(bool all, bool stopping)
+    {
+        bool sent = false;
+        while (true)
+        {
+            int written = EncodeStep(all);
+            bool drained = DrainSealed();
+            sent |= drained;
+            if (written > 0 || drained) continue;
+            if (!stopping || _queue.Count == 0 || _abort.IsCancellationRequested) return sent;
+            Thread.Sleep(1); // stopping, and another lane still holds every chunk: wait for it to send one
+        }
+    }
+
+    /// <summary>Writes up to <see cref="EncodeStepSize"/> queued envelopes (none if fewer wait and not <paramref name="all"/>); returns how many.</summary>
+    private int EncodeStep(bool all)
+    {
+        long available = _queue.Available;
+        if (available == 0 || (!all && available < EncodeStepSize) || !_buffer.WriterLock.TryEnter()) return 0;
+        try
+        {
+            int step = (int)Math.Min(available, EncodeStepSize);
+            int written = 0;
+            while (written < step && _queue.WriteOldest(producer: false) != WriteOutcome.NoRoom) written++;
+            return written;
+        }
+        finally
+        {
+            _queue.Publish();
+            _buffer.WriterLock.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Envelopes written per hold of the writer lock, and the least a worker takes between flushes: a producer that
+    /// finds the queue full waits at most this many.
+    /// </summary>
+    private const int EncodeStepSize = 64;
 
     /// <summary>Sends every sealed chunk; returns whether there was any (the producers are busy).</summary>
     private bool DrainSealed()
@@ -210,7 +268,8 @@ internal sealed class FlushWorker
         long until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
         while (Stopwatch.GetTimestamp() < until)
         {
-            if (_buffer.HasSealed(_lane) || Volatile.Read(ref _flushRequested) == 1 || _stop.IsCancellationRequested) return true;
+            // _wakePending: a producer queued a batch's worth (read, not reset: the wait that follows would return at once).
+            if (_buffer.HasSealed(_lane) || Volatile.Read(ref _wakePending) == 1 || Volatile.Read(ref _flushRequested) == 1 || _stop.IsCancellationRequested) return true;
             Thread.SpinWait(30);
         }
         return false;

@@ -11,26 +11,27 @@ namespace Herald.Publishing;
 /// </summary>
 internal sealed class ProducerGate
 {
-    private int _held;
+    // Alone on its cache line: two gates allocated together would otherwise share one, and each is taken from another core.
+    private PaddedFlag _flag;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Scope EnterScope()
     {
-        if (Interlocked.CompareExchange(ref _held, 1, 0) != 0) EnterContended();
+        if (Interlocked.CompareExchange(ref _flag.Value, 1, 0) != 0) EnterContended();
         return new Scope(this);
     }
 
-    public bool TryEnter() => Interlocked.CompareExchange(ref _held, 1, 0) == 0;
+    public bool TryEnter() => Interlocked.CompareExchange(ref _flag.Value, 1, 0) == 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Exit() => Volatile.Write(ref _held, 0);
+    public void Exit() => Volatile.Write(ref _flag.Value, 0);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void EnterContended()
     {
         var spin = new SpinWait();
         do spin.SpinOnce(sleep1Threshold: 30);
-        while (Volatile.Read(ref _held) != 0 || Interlocked.CompareExchange(ref _held, 1, 0) != 0);
+        while (Volatile.Read(ref _flag.Value) != 0 || Interlocked.CompareExchange(ref _flag.Value, 1, 0) != 0);
     }
 
     /// <summary>Leaves the gate when disposed (<c>using (gate.EnterScope())</c>).</summary>
@@ -38,4 +39,10 @@ internal sealed class ProducerGate
     {
         public void Dispose() => gate.Exit();
     }
+}
+
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
+internal struct PaddedFlag
+{
+    [System.Runtime.InteropServices.FieldOffset(64)] public int Value;
 }

@@ -1,0 +1,58 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using Herald.Events;
+
+namespace Herald.Benchmarks;
+
+/// <summary>
+/// A quick look at sustained throughput outside BenchmarkDotNet, for profiling (<c>perf record</c> with
+/// <c>DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0</c>) and for trying changes: emits 2,000,000 events per
+/// round into a null transport or a file (block mode), 8 rounds, and prints each next to the time the same bytes take
+/// to write without Herald — on a VM whose disk swings 3× within a minute, that floor is what a file number means.
+/// Run: dotnet run -c Release --project bench/Herald.Benchmarks -- sustained [null|file] [tick|failure]
+/// </summary>
+internal static class SustainedProbe
+{
+    public static void Run(string target, string kind)
+    {
+        const int Events = 2_000_000;
+        string directory = Path.Combine(Path.GetTempPath(), "herald-sustained-" + Guid.NewGuid().ToString("N"));
+        LoopTick tick = Payloads.Tick;
+        LoopFailure failure = Payloads.Failure;
+        for (int round = 0; round < 8; round++)
+        {
+            var options = new TelemetryOptions
+            {
+                Transport = new TransportOptions
+                {
+                    Type = "file",
+                    FilePath = Path.Combine(directory, round + ".jsonl"),
+                    Worker = new WorkerOptions { Backpressure = BackpressureMode.Block, BlockTimeoutSeconds = 60 },
+                },
+            };
+            TelemetryPublisher publisher = target == "null" ? TelemetryPublisher.Create(options, new NullTransport()) : TelemetryPublisher.Create(options);
+            long started = Stopwatch.GetTimestamp();
+            if (kind == "failure")
+                for (int i = 0; i < Events; i++) publisher.Emit(failure);
+            else
+                for (int i = 0; i < Events; i++) publisher.Emit(in tick);
+            publisher.FlushAsync().GetAwaiter().GetResult();
+            double ns = Stopwatch.GetElapsedTime(started).TotalNanoseconds / Events;
+            TransportStatus status = publisher.TransportStatus;
+            publisher.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            Directory.CreateDirectory(directory);
+            // The floor at this moment: the same number of bytes written in 64 KiB blocks, no serializing.
+            long bytes = status.BytesFlushedTotal;
+            var block = new byte[64 * 1024];
+            long rawStart = Stopwatch.GetTimestamp();
+            using (var raw = new FileStream(Path.Combine(directory, "raw.bin"), FileMode.Create, FileAccess.Write, FileShare.None, 1))
+                for (long w = 0; w < bytes; w += block.Length) raw.Write(block);
+            double rawNs = Stopwatch.GetElapsedTime(rawStart).TotalNanoseconds / Events;
+            Console.WriteLine($"round {round}: {ns,6:F1} ns/event = {1000 / ns,5:F2} M/s  (flushed {status.PayloadsFlushedTotal:N0}, dropped {status.DroppedMessages}); " +
+                $"the same {bytes / 1e6:F0} MB written raw in 64 KiB blocks right after: {rawNs:F1} ns/event");
+            if (Directory.Exists(directory)) foreach (string file in Directory.GetFiles(directory)) File.Delete(file);
+        }
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+}

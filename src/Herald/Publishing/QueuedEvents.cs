@@ -1,0 +1,62 @@
+using Herald.Serialization;
+
+namespace Herald.Publishing;
+
+/// <summary>
+/// The queued events of one <c>x-struct</c> event type whose value holds no references: copied on
+/// <c>Emit</c> with their clock, id and correlation id, written as envelopes later by the encoder. Entries are
+/// added and taken in the order the <see cref="EmitQueue"/> records, so this needs no bounds of its own: it has as
+/// many slots as that queue.
+/// </summary>
+internal abstract class QueuedEvents
+{
+    /// <summary>Writes the oldest event's envelope into <paramref name="buffer"/>, without taking it off the queue.</summary>
+    public abstract void WriteOldest(EventBuffer buffer, EnvelopeStamp stamp);
+
+    /// <summary>Takes the oldest event off the queue.</summary>
+    public abstract void RemoveOldest();
+}
+
+/// <inheritdoc />
+internal sealed class QueuedEvents<TEvent>(EnvelopeFormat format, int capacity) : QueuedEvents where TEvent : IEvent<TEvent>
+{
+    private struct Slot
+    {
+        public TEvent Event;
+        public long UnixMs;
+        public string? Correlation;
+        public uint IdSuffix;
+    }
+
+    private readonly Slot[] _slots = new Slot[capacity];
+    private readonly int _mask = capacity - 1;
+    private QueuePositions _positions;
+
+    /// <summary>Producer side; made visible to the encoder by the <see cref="EmitQueue"/>'s own publication.</summary>
+    public void Add(in TEvent evt, long unixMs, uint idSuffix, string? correlation)
+    {
+        ref Slot slot = ref _slots[_positions.Head & _mask];
+        slot.Event = evt;
+        slot.UnixMs = unixMs;
+        slot.IdSuffix = idSuffix;
+        slot.Correlation = correlation;
+        _positions.Head++;
+    }
+
+    public override void WriteOldest(EventBuffer buffer, EnvelopeStamp stamp)
+    {
+        ref Slot slot = ref _slots[_positions.Tail & _mask];
+        stamp.Update(slot.UnixMs);
+        var json = new JsonOutput(buffer);
+        format.Write(ref json, in slot.Event, stamp, slot.IdSuffix, slot.Correlation);
+        json.Complete();
+    }
+
+    public override void RemoveOldest()
+    {
+        ref Slot slot = ref _slots[_positions.Tail & _mask];
+        // Let go of the correlation id; a slot without one is not written to, so the producer's cache line stays put.
+        if (slot.Correlation is not null) slot.Correlation = null;
+        _positions.Tail++;
+    }
+}

@@ -13,10 +13,10 @@ namespace Herald.Publishing;
 /// holds <see cref="WriterLock"/> for one event: <see cref="BeginEvent"/>, serialize through this
 /// <see cref="IBufferWriter{T}"/> straight into the current chunk, <see cref="EndEvent"/>. An event never
 /// spans chunks: when it does not fit, its partial bytes move to the next chunk. Backpressure is decided only
-/// then, when a chunk is needed and all <c>max_buffer_bytes</c> are in use, and only for a producer
-/// (<see cref="BeginEvent"/> with <c>producer: true</c>): <c>drop_oldest</c> evicts the oldest queued chunk,
-/// <c>block</c> waits for the worker to free one, <c>fan_out</c> diverts the event to an overflow buffer that the
-/// producer sends itself. A worker never waits or evicts: the event stays queued (<see cref="WriteOutcome.NoRoom"/>).</para>
+/// then, when a chunk is needed and all <c>max_buffer_bytes</c> are in use: <c>drop_oldest</c> evicts the oldest
+/// queued chunk; for a producer (<see cref="BeginEvent"/> with <c>producer: true</c>) <c>block</c> waits for a worker
+/// to free one and <c>fan_out</c> diverts the event to an overflow buffer that the producer sends itself. A worker
+/// never waits or sends on a producer's behalf: the event stays in the emit queue (<see cref="WriteOutcome.NoRoom"/>).</para>
 /// <para>Each transport reads the sealed chunks through its own <see cref="BufferLane"/>, at its own pace; a chunk
 /// returns to the pool when the last lane is done with it. So the slowest transport decides when the buffer is
 /// full, and backpressure then applies to it: <c>drop_oldest</c> evicts from the lanes furthest behind first.</para>
@@ -99,7 +99,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
 
     /// <summary>
     /// Starts an envelope. <paramref name="producer"/>: the caller is a producer, so backpressure applies when no chunk
-    /// is free; otherwise (a worker) the event is left where it was (<see cref="WriteOutcome.NoRoom"/>).
+    /// is free; otherwise (a worker) the event is left where it was (<see cref="WriteOutcome.NoRoom"/>) unless <c>drop_oldest</c> can evict.
     /// </summary>
     public void BeginEvent(bool producer)
     {
@@ -217,7 +217,10 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         return true;
     }
 
-    private Chunk? AcquireChunk(int minimumSize, bool applyBackpressure)
+    /// <param name="minimumSize">Bytes the chunk must hold (an event larger than a chunk gets one of its own).</param>
+    /// <param name="producer">Whether the writer is a producer: only a producer waits (<c>block</c>); anyone may evict
+    /// (<c>drop_oldest</c>), so a slow transport's full lane cannot hold the events of the others back.</param>
+    private Chunk? AcquireChunk(int minimumSize, bool producer)
     {
         lock (_queueLock)
         {
@@ -228,7 +231,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
                 _allocatedChunks++;
                 return new Chunk(_chunkSize);
             }
-            if (!applyBackpressure) return null;
+            if (!producer && _mode != BackpressureMode.DropOldest) return null;
             switch (_mode)
             {
                 case BackpressureMode.DropOldest:

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -14,13 +15,14 @@ using Microsoft.Extensions.Logging;
 namespace Herald;
 
 /// <summary>
-/// The default <see cref="ITelemetrySink"/>: serializes each event inside its charter envelope straight into a
-/// bounded buffer on the caller's thread, and a background worker sends the buffer to the transport.
+/// The default <see cref="ITelemetrySink"/>: puts each event on an ordered emit queue — a copy for an <c>x-struct</c>
+/// event without references, its serialized envelope for any other — from which a background worker writes the
+/// envelopes into a bounded buffer and sends it to the transports.
 /// </summary>
 /// <remarks>
 /// Threading model (docs/runtime.md): any number of threads may call <see cref="Emit{TEvent}"/>; they are
-/// serialized by one lock held for the few tens of nanoseconds it takes to write an envelope. The worker is
-/// woken once per <c>max_batch_size</c> events, per full chunk, per <c>flush_interval_ticks</c>, or by
+/// serialized by one gate, held ~10 ns for a copy or for the time it takes to write a class event's envelope. The
+/// workers are woken once per <c>max_batch_size</c> events, per full chunk, per <c>flush_interval_ticks</c>, or by
 /// <c>worker_poll_seconds</c> — never per event. Every event is accounted for: emitted = flushed + dropped +
 /// queued at every <see cref="TransportStatus"/> snapshot, and emitted = flushed + dropped after disposal.
 /// </remarks>
@@ -241,23 +243,52 @@ public sealed class TelemetryPublisher : ITelemetrySink
     }
 
     /// <summary>
-    /// An event <c>Emit</c> may not keep: its envelope is written now (into a scratch line, then the queue).
+    /// An event <c>Emit</c> may not keep: its envelope is written now. With nothing queued and no worker writing, it goes
+    /// straight into the buffer (no copy, no second core touching it); otherwise into a scratch line, then the queue.
     /// Returns false if the writer refused a value (counted as dropped).
     /// </summary>
     private bool EnqueueSerialized<TEvent>(EnvelopeFormat format, in TEvent evt, long unixMs, uint idSuffix, string? correlation) where TEvent : IEvent<TEvent>
     {
+        _stamp.Update(unixMs);
+        if (_queue.IsEmpty && _buffer.WriterLock.TryEnter())
+        {
+            try
+            {
+                if (_queue.IsEmpty) // exact now: the encoder publishes what it took before it lets go of the lock
+                {
+                    _buffer.CountEmitted();
+                    _buffer.BeginEvent(producer: true);
+                    try
+                    {
+                        var direct = new JsonOutput(_buffer);
+                        format.Write(ref direct, in evt, _stamp, idSuffix, correlation);
+                        direct.Complete();
+                    }
+                    catch (Exception)
+                    {
+                        _buffer.AbortEvent(); // a value the writer refuses (an undefined enum member): counted as dropped
+                        return false;
+                    }
+                    if (_buffer.EndEvent() == WriteOutcome.Overflow) SendOverflow(_buffer.Overflow);
+                    return true;
+                }
+            }
+            finally
+            {
+                _buffer.WriterLock.Exit();
+            }
+        }
+
         _scratch.ResetWrittenCount();
         try
         {
-            _stamp.Update(unixMs);
             var json = new JsonOutput(_scratch);
             format.Write(ref json, in evt, _stamp, idSuffix, correlation);
             json.Complete();
         }
         catch (Exception)
         {
-            // A value the writer refuses (an undefined enum member): counted as dropped, never thrown.
-            _buffer.CountDropped();
+            _buffer.CountDropped(); // as above
             return false;
         }
         _buffer.CountEmitted();
@@ -272,28 +303,39 @@ public sealed class TelemetryPublisher : ITelemetrySink
     }
 
     /// <summary>
-    /// The emit queue is full (the workers fall behind, or their transports do). If a worker is writing the queue, it
-    /// frees an entry every few tens of nanoseconds: wait until it has freed a step's worth (a step is at most 64
-    /// envelopes and never a send), so producer and worker do not trade cache lines per event. Otherwise this producer
-    /// writes the oldest entries into the buffer itself, where the configured backpressure applies —
-    /// <c>drop_oldest</c> evicts a queued chunk, <c>block</c> waits (once) for a free one, <c>fan_out</c> sends the
-    /// event from this thread.
+    /// The emit queue is full (the workers fall behind, or their transports do). While a worker is writing the queue —
+    /// it publishes its progress every step of 64 envelopes — this producer waits for it: two cores taking turns in
+    /// one chunk would pull its cache lines back and forth. If nothing moves for <see cref="StallMicroseconds"/> (the
+    /// worker is asleep, sending, or stuck behind a transport), this producer writes the oldest entries into the
+    /// buffer itself, where the configured backpressure applies — <c>drop_oldest</c> evicts a queued chunk,
+    /// <c>block</c> waits for a free one (once per call), <c>fan_out</c> sends the event from this thread.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void MakeRoom()
     {
         WakeToDrain();
-        long wanted = _queue.Removed + HelpStep;
+        long removed = _queue.Removed;
+        long wanted = removed + HelpStep;
+        long progressAt = Stopwatch.GetTimestamp();
+        long stall = Stopwatch.Frequency * StallMicroseconds / 1_000_000;
         var spin = new SpinWait();
-        while (_queue.Removed < wanted)
+        while (true)
         {
-            if (_buffer.WriterLock.TryEnter())
+            long now = _queue.Removed;
+            if (now >= wanted) return;
+            if (now != removed)
+            {
+                removed = now;
+                progressAt = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetTimestamp() - progressAt > stall && _buffer.WriterLock.TryEnter())
             {
                 try
                 {
                     for (int i = 0; i < HelpStep && _queue.HasEntries; i++)
                     {
-                        if (WriteOldestAsProducer() == WriteOutcome.Dropped && _options.Transport.Worker.Backpressure == BackpressureMode.Block) break;
+                        WriteOldestAsProducer();
+                        if (_buffer.WaitedForRoom) break; // block mode: one wait per call, then the caller gets its thread back
                     }
                 }
                 finally
@@ -309,6 +351,9 @@ public sealed class TelemetryPublisher : ITelemetrySink
 
     /// <summary>Entries a producer that finds the queue full waits for, or writes itself.</summary>
     private const int HelpStep = 16;
+
+    /// <summary>How long a full queue may show no progress before the producer writes entries itself.</summary>
+    private const long StallMicroseconds = 20;
 
     /// <summary>A line too long for the queue: everything queued before it is written first, to keep emit order.</summary>
     private void WriteDirectly(ReadOnlySpan<byte> line)

@@ -80,6 +80,9 @@ internal sealed class EmitQueue
 
     // ---- Producer side (caller holds the producer lock) ----
 
+    /// <summary>Whether every entry has been taken and published; exact while the caller also holds the writer lock.</summary>
+    public bool IsEmpty => _positions.Head == Volatile.Read(ref _positions.Tail);
+
     /// <summary>Queues a copy of <paramref name="evt"/>; false when the queue is full.</summary>
     public bool TryAdd<TEvent>(EnvelopeFormat format, in TEvent evt, long unixMs, uint idSuffix, string? correlation) where TEvent : IEvent<TEvent>
     {

@@ -103,6 +103,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     /// </summary>
     public void BeginEvent(bool producer)
     {
+        WaitedForRoom = false;
         _target = Target.Chunk;
         _producerWrites = producer;
         _eventStart = _current?.Length ?? 0;
@@ -126,6 +127,9 @@ internal sealed class EventBuffer : IBufferWriter<byte>
                 return WriteOutcome.Dropped;
         }
     }
+
+    /// <summary>Whether the last event had to wait for a free chunk (<c>block</c>): a producer waits once per <c>Emit</c>.</summary>
+    public bool WaitedForRoom { get; private set; }
 
     /// <summary>The bytes of the last event that ended with <see cref="WriteOutcome.Overflow"/>.</summary>
     public ReadOnlyMemory<byte> Overflow => new(_spill, 0, _spillLength);
@@ -237,6 +241,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
                 case BackpressureMode.DropOldest:
                     return EvictOldest();
                 case BackpressureMode.Block:
+                    WaitedForRoom = true;
                     long deadline = Environment.TickCount64 + (long)_blockTimeout.TotalMilliseconds;
                     while (!_free.TryPop(out free))
                     {

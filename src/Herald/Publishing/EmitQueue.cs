@@ -54,15 +54,13 @@ internal sealed class EmitQueue
     /// value cannot change or be disposed under the encoder, and copying it allocates nothing).</summary>
     public static bool QueuesCopies<TEvent>() => typeof(TEvent).IsValueType && !RuntimeHelpers.IsReferenceOrContainsReferences<TEvent>();
 
-    public int Capacity => _order.Length;
-
     /// <summary>Entries waiting or taken but not yet published; a hint (reads both sides' lines: not for per-event use).</summary>
     public long Count => Volatile.Read(ref _positions.Head) - Volatile.Read(ref _positions.Tail);
 
     /// <summary>Encoder side: whether an entry waits.</summary>
     public bool HasEntries => _positions.HasEntries();
 
-    /// <summary>Encoder side: entries waiting, read from the producers' line now (once per step, not per entry).</summary>
+    /// <summary>Encoder side: entries waiting, read from the producers' line now (once per step, not per entry); exact under the writer lock.</summary>
     public long Available
     {
         get

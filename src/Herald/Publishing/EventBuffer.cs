@@ -128,7 +128,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         }
     }
 
-    /// <summary>Whether the last event had to wait for a free chunk (<c>block</c>): a producer waits once per <c>Emit</c>.</summary>
+    /// <summary>Whether the last event may have waited for a free chunk (<c>block</c>), so a producer writing several stops after it.</summary>
     public bool WaitedForRoom { get; private set; }
 
     /// <summary>The bytes of the last event that ended with <see cref="WriteOutcome.Overflow"/>.</summary>
@@ -359,8 +359,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         }
     }
 
-    /// <summary>Seals the current chunk (caller holds <see cref="WriterLock"/>).</summary>
-    public void SealCurrentLocked()
+    private void SealCurrentLocked()
     {
         if (_current is null || _current.Count == 0) return;
         Chunk chunk = _current;

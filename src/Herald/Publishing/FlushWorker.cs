@@ -188,8 +188,7 @@ internal sealed class FlushWorker
             _busy |= EncodeAndDrain(sealCurrent, stopping);
             sealCurrent |= _buffer.CurrentEventCount >= _options.Transport.Buffer.MaxBatchSize;
             if (stopping) _buffer.SealCurrent(); // no producer can hold the writer lock any more, and the last chunk must go
-            else if (!sealCurrent || !_buffer.TrySealCurrent()) sealCurrent = false;
-            if (sealCurrent) DrainSealed();
+            if (stopping || (sealCurrent && _buffer.TrySealCurrent())) DrainSealed();
             SignalCycle();
             if (stopping) return;
         }
@@ -222,10 +221,13 @@ internal sealed class FlushWorker
     /// <summary>Writes up to <see cref="EncodeStepSize"/> queued envelopes (none if fewer wait and not <paramref name="all"/>); returns how many.</summary>
     private int EncodeStep(bool all)
     {
-        long available = _queue.Available;
-        if (available == 0 || (!all && available < EncodeStepSize) || !_buffer.WriterLock.TryEnter()) return 0;
+        long hint = _queue.Count; // without the lock: only to skip taking it for nothing
+        if (hint == 0 || (!all && hint < EncodeStepSize) || !_buffer.WriterLock.TryEnter()) return 0;
         try
         {
+            // Counted again under the lock: another lane's worker or a producer may have taken entries meanwhile.
+            long available = _queue.Available;
+            if (!all && available < EncodeStepSize) return 0;
             int step = (int)Math.Min(available, EncodeStepSize);
             int written = 0;
             while (written < step && _queue.WriteOldest(producer: false) != WriteOutcome.NoRoom) written++;

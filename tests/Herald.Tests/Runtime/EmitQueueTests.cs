@@ -49,6 +49,33 @@ public sealed class EmitQueueTests
     }
 
     [Fact]
+    public async Task Two_workers_and_a_producer_writing_one_queue_deliver_every_event_once_in_order()
+    {
+        // Two transports: two workers take turns encoding the queue, and the producer writes entries itself when both
+        // stall — three writers that must each count what is queued under the writer lock, not before taking it.
+        var first = new RecordingTransport { Provider = "first" };
+        var second = new RecordingTransport { Provider = "second" };
+        const int Events = 200_000;
+        await using (var publisher = TelemetryPublisher.Create(Options(BackpressureMode.Block, maxBufferBytes: 256 * 1024, maxBatch: 64, blockTimeout: 30), [first, second]))
+        {
+            for (int i = 0; i < Events; i++) publisher.Emit(Tick(i));
+            await publisher.FlushAsync();
+            TransportStatus status = publisher.TransportStatus;
+            Assert.All(status.Transports, lane => Assert.Equal((Events, 0L), (lane.PayloadsFlushedTotal, lane.DroppedMessages)));
+        }
+        foreach (RecordingTransport transport in new[] { first, second })
+        {
+            long expected = 0;
+            foreach (string line in transport.Lines)
+            {
+                int at = line.IndexOf("\"tick\":", StringComparison.Ordinal) + 7;
+                Assert.Equal(expected++, long.Parse(line.AsSpan(at, line.IndexOf(',', at) - at)));
+            }
+            Assert.Equal(Events, expected);
+        }
+    }
+
+    [Fact]
     public async Task A_queued_copy_carries_the_clock_and_correlation_id_of_its_emit_not_of_its_writing()
     {
         var transport = new RecordingTransport();

@@ -143,7 +143,7 @@ public class EmitBenchmarks
         for (long written = 0; written < total; written += block.Length) file.Write(block, 0, (int)Math.Min(block.Length, total - written));
     }
 
-    // The typed-ring prototype (TypedRing.cs): the other hand-off design, measured side by side (issue 4).
+    // The typed-ring prototype (TypedRing.cs): the lean bound of Herald's emit queue, measured side by side.
 
     [Benchmark(OperationsPerInvoke = PerInvoke)]
     public void Typed_ring_emit_tick_to_null_stream()

@@ -11,11 +11,12 @@ using Herald.Serialization;
 namespace Herald.Benchmarks;
 
 /// <summary>
-/// A prototype of the design Herald did not take, kept to measure it (issue 4: "choose between serializing on emit
-/// into a byte ring and enqueuing typed events for the worker to serialize by measuring both"): one producer copies
-/// the event struct, the clock and the correlation id into a ring of typed slots; a worker thread serializes the same
-/// charter envelope Herald writes and writes 64 KiB chunks to a stream. Signalled per 512 events, like Herald.
-/// Not a product: one event type, one producer, block on full, no accounting, no latest value.
+/// The lean bound for Herald's emit queue: the prototype that decided the design (issue 4: "choose between serializing
+/// on emit into a byte ring and enqueuing typed events for the worker to serialize by measuring both"). One producer
+/// copies the event struct, the clock and the correlation id into a ring of typed slots; a worker thread serializes the
+/// same charter envelope Herald writes and writes 64 KiB chunks to a stream. Signalled per 512 events, like Herald.
+/// Not a product: one event type, one producer, block on full, no accounting, no latest value, no transforms — what
+/// Herald pays for those is the gap between the two in the same run.
 /// </summary>
 internal sealed class TypedRing<TEvent> : IDisposable where TEvent : struct, IEvent<TEvent>
 {

@@ -31,6 +31,19 @@ internal static class SustainedProbe
                     Worker = new WorkerOptions { Backpressure = BackpressureMode.Block, BlockTimeoutSeconds = 60 },
                 },
             };
+            if (target == "typed")
+            {
+                Directory.CreateDirectory(directory);
+                long t0 = Stopwatch.GetTimestamp();
+                using (var ring = new TypedRing<LoopTick>(new FileStream(Path.Combine(directory, round + ".typed"), FileMode.Create, FileAccess.Write, FileShare.Read, 1)))
+                {
+                    for (int i = 0; i < Events; i++) ring.Emit(in tick);
+                    ring.Flush();
+                }
+                Console.WriteLine($"round {round}: {Stopwatch.GetElapsedTime(t0).TotalNanoseconds / Events,6:F1} ns/event (typed-ring prototype)");
+                foreach (string file in Directory.GetFiles(directory)) File.Delete(file);
+                continue;
+            }
             TelemetryPublisher publisher = target == "null" ? TelemetryPublisher.Create(options, new NullTransport()) : TelemetryPublisher.Create(options);
             long started = Stopwatch.GetTimestamp();
             if (kind == "failure")

@@ -221,13 +221,16 @@ internal sealed class FlushWorker
     /// <summary>Writes up to <see cref="EncodeStepSize"/> queued envelopes (none if fewer wait and not <paramref name="all"/>); returns how many.</summary>
     private int EncodeStep(bool all)
     {
-        long hint = _queue.Count; // without the lock: only to skip taking it for nothing
-        if (hint == 0 || (!all && hint < EncodeStepSize) || !_buffer.WriterLock.TryEnter()) return 0;
+        // Between flushes, only whole steps, and never the newest EmitQueue.Gap entries: those share cache lines with
+        // the slots the producer is writing right now.
+        long leave = all ? 0 : EmitQueue.Gap;
+        long hint = _queue.Count - leave; // without the lock: only to skip taking it for nothing
+        if (hint <= 0 || (!all && hint < EncodeStepSize) || !_buffer.WriterLock.TryEnter()) return 0;
         try
         {
             // Counted again under the lock: another lane's worker or a producer may have taken entries meanwhile.
-            long available = _queue.Available;
-            if (!all && available < EncodeStepSize) return 0;
+            long available = _queue.Available - leave;
+            if (available <= 0 || (!all && available < EncodeStepSize)) return 0;
             int step = (int)Math.Min(available, EncodeStepSize);
             int written = 0;
             while (written < step && _queue.WriteOldest(producer: false) != WriteOutcome.NoRoom) written++;

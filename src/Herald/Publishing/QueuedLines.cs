@@ -15,8 +15,14 @@ internal sealed class QueuedLines(int capacity)
     private readonly int _mask = capacity - 1;
     private QueuePositions _positions;
 
-    /// <summary>The longest line the ring takes; a longer one is written straight into the buffer.</summary>
-    public int MaxLine => _ring.Length / 2 - sizeof(int);
+    /// <summary>Bytes kept free between producer and encoder, as <see cref="EmitQueue.Gap"/> entries are.</summary>
+    private const int Gap = 256;
+
+    /// <summary>
+    /// The longest line the ring takes; a longer one is written straight into the buffer. Half the usable room, so a
+    /// line fits into an empty ring wherever the head stands (it may have to skip up to its own length at the end).
+    /// </summary>
+    public int MaxLine => (_ring.Length - Gap) / 2 - sizeof(int);
 
     /// <summary>Producer side: copies the line in, or returns false when there is no room.</summary>
     public bool TryAdd(ReadOnlySpan<byte> line)
@@ -26,7 +32,7 @@ internal sealed class QueuedLines(int capacity)
         int at = (int)(head & _mask);
         int toEnd = _ring.Length - at;
         int skip = toEnd < needed ? toEnd : 0;
-        if (!_positions.HasRoom(skip + needed, _ring.Length)) return false;
+        if (!_positions.HasRoom(skip + needed, _ring.Length - Gap)) return false;
         if (skip > 0)
         {
             if (toEnd >= sizeof(int)) BinaryPrimitives.WriteInt32LittleEndian(_ring.AsSpan(at), SkipMarker);

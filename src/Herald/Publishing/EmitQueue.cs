@@ -23,8 +23,8 @@ internal sealed class EmitQueue
     /// <summary>
     /// Entries kept between the producers' write position and the encoder's read position, at both ends: the queue
     /// counts as full this much early, and between flushes a worker leaves the newest this many alone. Neither side then
-    /// writes a cache line the other is reading (measured: a worker chasing the producer in steps put p99 of Emit at
-    /// ~330 ns; with the gap ~75 ns).
+    /// writes a cache line the other is reading (measured, BenchmarkDotNet, saturated null transport, medians of three:
+    /// 129 ns per Emit without the gap, 70 ns with it).
     /// </summary>
     public const int Gap = 64;
     private readonly int[] _order;

@@ -224,11 +224,11 @@ internal sealed class FlushWorker
         // Between flushes, only whole steps, and never the newest EmitQueue.Gap entries: those share cache lines with
         // the slots the producer is writing right now.
         long leave = all ? 0 : EmitQueue.Gap;
-        long hint = _queue.Count - leave; // without the lock: only to skip taking it for nothing
-        if (hint <= 0 || (!all && hint < EncodeStepSize) || !_buffer.WriterLock.TryEnter()) return 0;
+        if (!_buffer.WriterLock.TryEnter()) return 0;
         try
         {
-            // Counted again under the lock: another lane's worker or a producer may have taken entries meanwhile.
+            // Counted under the lock (another lane's worker or a producer may take entries too), and once per step: each
+            // read of the producers' position takes that cache line away from the game's core.
             long available = _queue.Available - leave;
             if (available <= 0 || (!all && available < EncodeStepSize)) return 0;
             int step = (int)Math.Min(available, EncodeStepSize);

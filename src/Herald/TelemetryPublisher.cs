@@ -230,7 +230,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
                 _buffer.CountEmitted();
                 while (!_queue.TryAdd(format, in evt, unixMs, idSuffix, correlation)) MakeRoom();
             }
-            else if (!EnqueueSerialized(format, in evt, unixMs, idSuffix, correlation))
+            else if (!EmitSerialized(format, in evt, unixMs, idSuffix, correlation))
             {
                 return;
             }
@@ -247,7 +247,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
     /// straight into the buffer (no copy, no second core touching it); otherwise into a scratch line, then the queue.
     /// Returns false if the writer refused a value (counted as dropped).
     /// </summary>
-    private bool EnqueueSerialized<TEvent>(EnvelopeFormat format, in TEvent evt, long unixMs, uint idSuffix, string? correlation) where TEvent : IEvent<TEvent>
+    private bool EmitSerialized<TEvent>(EnvelopeFormat format, in TEvent evt, long unixMs, uint idSuffix, string? correlation) where TEvent : IEvent<TEvent>
     {
         _stamp.Update(unixMs);
         if (_queue.IsEmpty && _buffer.WriterLock.TryEnter())

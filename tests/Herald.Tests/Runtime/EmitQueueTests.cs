@@ -18,7 +18,7 @@ public sealed class EmitQueueTests
         var transport = new RecordingTransport();
         var random = new Random(7);
         var expected = new List<string>();
-        // A 64 KiB buffer gives a 64-entry queue and an 8 KiB line ring: it fills, wraps and makes the producer write
+        // A 64 KiB buffer gives the smallest queue (256 entries) and an 8 KiB line ring: it fills, wraps and makes the producer write
         // entries itself many times over in 6,000 events. Block mode, so every event must arrive.
         await using (var publisher = TelemetryPublisher.Create(Options(BackpressureMode.Block, maxBufferBytes: 64 * 1024, maxBatch: 50, blockTimeout: 30), transport))
         {

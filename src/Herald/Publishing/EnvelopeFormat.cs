@@ -22,15 +22,11 @@ internal sealed class EnvelopeFormat
     private readonly ulong _redactions;
     private readonly bool _sortKeys;
 
-    // Everything before the payload, rebuilt once per clock value: {"id":"evt_loop_<ms>_<hex6>","type":...,"payload":
-    // The hex digits are written into the copy, at _hexOffset. One copy per event instead of seven.
-    private byte[] _frame = new byte[256];
-    private int _frameLength;
-    private int _hexOffset;
-    private long _frameMs = long.MinValue;
+    private readonly int _typeIndex;
 
-    private EnvelopeFormat(string eventType, string source, string version, TransformPlan.ForEvent plan)
+    private EnvelopeFormat(int typeIndex, string eventType, string source, string version, TransformPlan.ForEvent plan)
     {
+        _typeIndex = typeIndex;
         _redactions = plan.Redactions;
         _sortKeys = plan.SortKeys;
         Checks = plan;
@@ -43,19 +39,24 @@ internal sealed class EnvelopeFormat
 
     /// <summary>The format of <typeparamref name="TEvent"/>: source from the schema, else configuration, else <c>&lt;module&gt;_service</c>.</summary>
     public static EnvelopeFormat For<TEvent>(string? configuredSource, TransformPlan transforms) where TEvent : IEvent<TEvent>
-        => new(TEvent.EventType, TEvent.SchemaSource ?? configuredSource ?? TEvent.EventType.Split('.')[0] + "_service", TEvent.SchemaVersion,
+        => new(EventTypeIndex<TEvent>.Value, TEvent.EventType, TEvent.SchemaSource ?? configuredSource ?? TEvent.EventType.Split('.')[0] + "_service", TEvent.SchemaVersion,
             transforms.For<TEvent>());
 
     /// <summary>The transforms that may reject an event of this type (<c>ensure_fields</c>, <c>schema_validator</c>).</summary>
     public TransformPlan.ForEvent Checks { get; }
 
-    /// <summary>Writes one envelope line; <paramref name="idSuffix"/> is rendered as six hex digits.</summary>
+    /// <summary>
+    /// Writes one envelope line; <paramref name="idSuffix"/> is rendered as six hex digits. The format itself is
+    /// immutable, so producers and the queue's encoder may write the same event type at once, each with its own
+    /// <paramref name="stamp"/>.
+    /// </summary>
     public void Write<TEvent>(ref JsonOutput json, in TEvent evt, EnvelopeStamp stamp, uint idSuffix, string? correlationId) where TEvent : IEvent<TEvent>
     {
-        if (stamp.Current != _frameMs) BuildFrame(stamp);
-        Span<byte> frame = json.Reserve(_frameLength);
-        _frame.AsSpan(0, _frameLength).CopyTo(frame);
-        JsonOutput.FormatHex6(idSuffix, frame.Slice(_hexOffset));
+        EnvelopeFrame start = stamp.FrameOf(_typeIndex);
+        if (start.Millis != stamp.Current) BuildFrame(start, stamp);
+        Span<byte> frame = json.Reserve(start.Length);
+        start.Bytes.AsSpan(0, start.Length).CopyTo(frame);
+        JsonOutput.FormatHex6(idSuffix, frame.Slice(start.HexOffset));
         json.SortKeys = _sortKeys;
         TEvent.WritePayload(ref json, in evt, _redactions);
         if (correlationId is null)
@@ -68,22 +69,23 @@ internal sealed class EnvelopeFormat
         json.WriteRaw(_versionAndEnd);
     }
 
-    private void BuildFrame(EnvelopeStamp stamp)
+    /// <summary>Everything before the payload, for the stamp's clock value: <c>{"id":"evt_loop_&lt;ms&gt;_&lt;hex6&gt;","type":...,"payload":</c>.</summary>
+    private void BuildFrame(EnvelopeFrame start, EnvelopeStamp stamp)
     {
         int length = _idPrefix.Length + stamp.Millis.Length + 1 + HexLength + _typeToTimestamp.Length + stamp.Seconds.Length + Payload.Length;
-        if (_frame.Length < length) _frame = new byte[length];
-        var frame = new Span<byte>(_frame);
+        if (start.Bytes.Length < length) start.Bytes = new byte[length];
+        var frame = new Span<byte>(start.Bytes);
         int at = 0;
         Append(frame, ref at, _idPrefix);
         Append(frame, ref at, stamp.Millis);
         frame[at++] = (byte)'_';
-        _hexOffset = at;
+        start.HexOffset = at;
         at += HexLength;
         Append(frame, ref at, _typeToTimestamp);
         Append(frame, ref at, stamp.Seconds);
         Append(frame, ref at, Payload);
-        _frameLength = at;
-        _frameMs = stamp.Current;
+        start.Length = at;
+        start.Millis = stamp.Current;
     }
 
     private static ReadOnlySpan<byte> Payload => ",\"payload\":"u8;

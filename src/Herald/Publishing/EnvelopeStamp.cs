@@ -6,7 +6,8 @@ namespace Herald.Publishing;
 /// <summary>
 /// The time parts of an envelope — the Unix milliseconds in the id and the <c>timestamp</c> in seconds — formatted
 /// once per clock value rather than per event: the coarse clock moves every 1–4 ms, thousands of events apart.
-/// Used under the producer lock.
+/// Each side that writes envelopes has its own (producers under the producer lock, the queue's encoder under the writer
+/// lock), and with it each event type's envelope start for the current clock value (<see cref="EnvelopeFrame"/>).
 /// </summary>
 internal sealed class EnvelopeStamp
 {
@@ -15,6 +16,7 @@ internal sealed class EnvelopeStamp
     private long _current = long.MinValue;
     private int _millisLength;
     private int _secondsLength;
+    private EnvelopeFrame?[] _frames = new EnvelopeFrame?[16];
 
     /// <summary>The Unix milliseconds the digits are for; formats compare it to know when to rebuild their frame.</summary>
     public long Current => _current;
@@ -24,6 +26,20 @@ internal sealed class EnvelopeStamp
 
     /// <summary>Unix seconds with up to three decimals (<c>1703001234.567</c>, trailing zeros trimmed), for <c>timestamp</c>.</summary>
     public ReadOnlySpan<byte> Seconds => _seconds.AsSpan(0, _secondsLength);
+
+    /// <summary>This side's envelope start for the event type with index <paramref name="typeIndex"/>.</summary>
+    public EnvelopeFrame FrameOf(int typeIndex)
+    {
+        EnvelopeFrame?[] frames = _frames;
+        if ((uint)typeIndex < (uint)frames.Length && frames[typeIndex] is { } known) return known;
+        return AddFrame(typeIndex);
+    }
+
+    private EnvelopeFrame AddFrame(int typeIndex)
+    {
+        if (typeIndex >= _frames.Length) Array.Resize(ref _frames, Math.Max(typeIndex + 1, _frames.Length * 2));
+        return _frames[typeIndex] = new EnvelopeFrame();
+    }
 
     public void Update(long unixMs)
     {
@@ -48,4 +64,18 @@ internal sealed class EnvelopeStamp
         }
         return written + digits;
     }
+}
+
+/// <summary>
+/// An envelope's bytes before the payload for one event type and clock value, with a place for the id's hex digits:
+/// written per event as one copy instead of seven. Belongs to one <see cref="EnvelopeStamp"/>.
+/// </summary>
+internal sealed class EnvelopeFrame
+{
+    public byte[] Bytes = new byte[256];
+    public int Length;
+    public int HexOffset;
+
+    /// <summary>The clock value the bytes were built for.</summary>
+    public long Millis = long.MinValue;
 }

@@ -225,7 +225,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
             }
             _latest.Store(in evt);
             uint idSuffix = NextIdSuffix();
-            if (EmitQueue.QueuesCopies<TEvent>())
+            if (EmitQueue.QueuesCopies<TEvent>() && !_queue.ProducersSerialize())
             {
                 _buffer.CountEmitted();
                 while (!_queue.TryAdd(format, in evt, unixMs, idSuffix, correlation)) MakeRoom();

@@ -34,6 +34,7 @@ internal sealed class EmitQueue
     private readonly QueuedLines _lines;
     private QueuedEvents?[] _events = new QueuedEvents?[16]; // by event type index; grown by producers
     private QueuePositions _positions;
+    private bool _serializing; // producer side: see ProducersSerialize
 
     /// <param name="buffer">Where the encoder writes.</param>
     /// <param name="capacity">Entries; a power of two.</param>
@@ -88,6 +89,26 @@ internal sealed class EmitQueue
     public int MaxLine => _lines.MaxLine;
 
     // ---- Producer side (caller holds the producer lock) ----
+
+    /// <summary>
+    /// Whether producers should serialize copyable events too, because the encoder is behind: from the moment more than
+    /// half the queue waits until it is nearly drained. Then the two cores share the work — producers serialize, the
+    /// encoder copies lines and sends — instead of the game's core waiting while the worker does both. Hysteresis, so a
+    /// queue hovering at half does not alternate (the cheap copies would then still be the worker's to serialize).
+    /// Reads the encoder's position only while serializing or when the queue looks half full, never when it is short.
+    /// </summary>
+    public bool ProducersSerialize()
+    {
+        if (!_serializing)
+        {
+            if (_positions.HasRoom(_order.Length / 2, _order.Length)) return false;
+            _serializing = true; // written on a change of mode only: the encoder reads this object's other fields
+            return true;
+        }
+        if (_positions.Head - (_positions.TailSeen = Volatile.Read(ref _positions.Tail)) > 2 * Gap) return true;
+        _serializing = false;
+        return false;
+    }
 
     /// <summary>Whether every entry has been taken and published; exact while the caller also holds the writer lock.</summary>
     public bool IsEmpty => _positions.Head == Volatile.Read(ref _positions.Tail);

@@ -151,6 +151,40 @@ public sealed class EmitQueueTests
         Assert.Equal(0, status.PayloadsFlushedTotal);
     }
 
+    [Fact]
+    public void Producers_serialize_from_half_full_until_nearly_drained()
+    {
+        var buffer = new Herald.Publishing.EventBuffer(1 << 20, BackpressureMode.Block, TimeSpan.FromSeconds(1));
+        var queue = new Herald.Publishing.EmitQueue(buffer, capacity: 1024, lineBytes: 8192);
+        var format = Herald.Publishing.EnvelopeFormat.For<LoopTick>(null, new Herald.Publishing.TransformPlan(new TransformsOptions(), null));
+        int waiting = 0;
+        void Add()
+        {
+            Assert.True(queue.TryAdd(format, Tick(waiting), 0, 0, null));
+            waiting++;
+        }
+        void Take()
+        {
+            Assert.Equal(Herald.Publishing.WriteOutcome.Written, queue.WriteOldest(producer: false));
+            queue.Publish();
+            waiting--;
+        }
+
+        while (waiting < 512)
+        {
+            Assert.False(queue.ProducersSerialize(), $"{waiting} waiting");
+            Add();
+        }
+        Add();
+        Assert.True(queue.ProducersSerialize(), "past half of 1,024");
+        while (waiting > 2 * Herald.Publishing.EmitQueue.Gap + 1) Take();
+        Assert.True(queue.ProducersSerialize(), "still behind: 129 waiting"); // hysteresis: no flipping back at half
+        Take();
+        Assert.False(queue.ProducersSerialize(), "nearly drained: 128 waiting");
+        while (waiting < 512) Add();
+        Assert.False(queue.ProducersSerialize(), "half, not past it");
+    }
+
     /// <summary>Blocks the first send until released, then throws (a collector that dies mid-send).</summary>
     private sealed class CrashOnRelease : Herald.Transports.ITransport
     {

@@ -76,6 +76,50 @@ public sealed class EnvelopeTests
     }
 
     [Fact]
+    public void Two_threads_writing_one_event_type_with_their_own_stamps_each_get_their_own_clock()
+    {
+        // A backlogged queue: producers serialize loop.tick while the worker writes queued copies of it, with one format
+        // and two stamps. The clock moves every third event, so both sides keep rebuilding the envelope's start.
+        var format = Herald.Publishing.EnvelopeFormat.For<LoopTick>(null, new Herald.Publishing.TransformPlan(new TransformsOptions(), null));
+        var start = new Barrier(2);
+        Exception? failure = null;
+        void WriteMany(long firstMs)
+        {
+            var stamp = new Herald.Publishing.EnvelopeStamp();
+            var output = new System.Buffers.ArrayBufferWriter<byte>(512);
+            LoopTick tick = Tick(1);
+            ReadOnlySpan<byte> prefix = "{\"id\":\"evt_loop_"u8;
+            start.SignalAndWait();
+            for (int i = 0; i < 1_000_000 && Volatile.Read(ref failure) is null; i++)
+            {
+                long ms = firstMs + i / 3;
+                stamp.Update(ms);
+                output.ResetWrittenCount();
+                var json = new Herald.Serialization.JsonOutput(output);
+                format.Write(ref json, in tick, stamp, (uint)i, null);
+                json.Complete();
+                ReadOnlySpan<byte> line = output.WrittenSpan;
+                if (!line.StartsWith(prefix) || !System.Buffers.Text.Utf8Parser.TryParse(line.Slice(prefix.Length, 13), out long written, out _) || written != ms)
+                    throw new Xunit.Sdk.XunitException($"event {i} at {ms} ms: {System.Text.Encoding.UTF8.GetString(line)}");
+            }
+        }
+        var threads = new[] { 1_700_000_000_000, 1_800_000_000_000 }.Select(ms => new Thread(() =>
+        {
+            try
+            {
+                WriteMany(ms);
+            }
+            catch (Exception ex)
+            {
+                Interlocked.CompareExchange(ref failure, ex, null);
+            }
+        })).ToArray();
+        foreach (Thread thread in threads) thread.Start();
+        foreach (Thread thread in threads) thread.Join();
+        Assert.Null(failure);
+    }
+
+    [Fact]
     public async Task Correlation_flows_across_awaits_and_scopes_nest()
     {
         var transport = new RecordingTransport();

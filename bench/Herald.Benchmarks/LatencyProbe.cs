@@ -99,5 +99,17 @@ internal static class LatencyProbe
         foreach (double p in new[] { 0.5, 0.9, 0.99, 0.999 })
             Console.WriteLine($"  p{p * 100:0.#}: {Pct(sorted, p) - overhead,8:F1} ns   (raw {Pct(sorted, p),8:F1} ns)");
         Console.WriteLine($"  max: {sorted[^1] * ns / 1000:F1} µs");
+        // Where in the frame the slow ones (beyond p99) fall: position 0 is the frame's first emit.
+        long slow = sorted[(int)(0.99 * count)];
+        var byPosition = new int[10];
+        var firstTen = new int[10];
+        for (int n = 0; n < count; n++)
+        {
+            if (samples[n] < slow) continue;
+            int position = n % PerTick;
+            byPosition[position * 10 / PerTick]++;
+            if (position < 10) firstTen[position]++;
+        }
+        Console.WriteLine($"  emits at or beyond p99, by tenth of the frame: {string.Join(' ', byPosition)}; first ten positions: {string.Join(' ', firstTen)}");
     }
 }

@@ -1,3 +1,4 @@
+using System.IO;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
@@ -20,7 +21,7 @@ public static class Program
         }
         if (args is ["sustained", ..])
         {
-            SustainedProbe.Run(args.Length > 1 ? args[1] : "null", args.Length > 2 ? args[2] : "tick");
+            SustainedProbe.Run(args.Length > 1 ? args[1] : "null", args.Length > 2 ? args[2] : "tick", args.Length > 3 ? args[3] : Path.GetTempPath());
             return;
         }
         IConfig config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));

@@ -10,14 +10,15 @@ namespace Herald.Benchmarks;
 /// <c>DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0</c>) and for trying changes: emits 2,000,000 events per
 /// round into a null transport or a file (block mode), 8 rounds, and prints each next to the time the same bytes take
 /// to write without Herald — on a VM whose disk swings 3× within a minute, that floor is what a file number means.
-/// Run: dotnet run -c Release --project bench/Herald.Benchmarks -- sustained [null|file] [tick|failure]
+/// Writing to tmpfs (<c>/dev/shm</c>) leaves the disk's writeback out and shows what the two cores do.
+/// Run: dotnet run -c Release --project bench/Herald.Benchmarks -- sustained [null|file|typed] [tick|failure] [directory]
 /// </summary>
 internal static class SustainedProbe
 {
-    public static void Run(string target, string kind)
+    public static void Run(string target, string kind, string under)
     {
         const int Events = 2_000_000;
-        string directory = Path.Combine(Path.GetTempPath(), "herald-sustained-" + Guid.NewGuid().ToString("N"));
+        string directory = Path.Combine(under, "herald-sustained-" + Guid.NewGuid().ToString("N"));
         LoopTick tick = Payloads.Tick;
         LoopFailure failure = Payloads.Failure;
         for (int round = 0; round < 8; round++)

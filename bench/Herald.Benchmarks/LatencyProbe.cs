@@ -12,7 +12,7 @@ namespace Herald.Benchmarks;
 /// percentiles with the cost of the timer reads subtracted (measured the same way around an empty region).
 /// Runs Herald's publisher (emit queue: copy on emit, the worker serializes), then the lean typed-ring prototype it was
 /// built from (TypedRing.cs) on the same loop, so Herald's overhead over the bare design shows in one run.
-/// Run: dotnet run -c Release --project bench/Herald.Benchmarks -- latency
+/// Run: dotnet run -c Release --project bench/Herald.Benchmarks -- latency [herald]
 /// </summary>
 internal static class LatencyProbe
 {
@@ -37,7 +37,8 @@ internal static class LatencyProbe
         public void Tick(long n) { }
     }
 
-    public static void Run()
+    /// <param name="heraldOnly">Skip the prototype (for quick A/B runs of a change).</param>
+    public static void Run(bool heraldOnly = false)
     {
         string directory = Path.Combine(Path.GetTempPath(), "herald-latency-" + Guid.NewGuid().ToString("N"));
         var telemetry = TelemetryPublisher.Create(new TelemetryOptions
@@ -50,6 +51,11 @@ internal static class LatencyProbe
         telemetry.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Console.WriteLine($"status: emitted {status.EventsEmitted:N0}, flushed {status.PayloadsFlushedTotal:N0}, dropped {status.DroppedMessages:N0}, queue peak {status.QueueLengthPeak:N0}");
 
+        if (heraldOnly)
+        {
+            Directory.Delete(directory, recursive: true);
+            return;
+        }
         Console.WriteLine("Typed-ring prototype (the lean bound: one type, no accounting):");
         using (var file = new FileStream(Path.Combine(directory, "typed.jsonl"), FileMode.Create, FileAccess.Write, FileShare.Read, 1))
         using (var ring = new TypedRing<LoopTick>(file))

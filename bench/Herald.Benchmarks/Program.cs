@@ -14,9 +14,9 @@ public static class Program
     /// </summary>
     public static void Main(string[] args)
     {
-        if (args is ["latency"])
+        if (args is ["latency", ..])
         {
-            LatencyProbe.Run();
+            LatencyProbe.Run(heraldOnly: args is [_, "herald"]);
             return;
         }
         if (args is ["sustained", ..])

@@ -27,7 +27,10 @@ internal sealed class EnvelopeStamp
     /// <summary>Unix seconds with up to three decimals (<c>1703001234.567</c>, trailing zeros trimmed), for <c>timestamp</c>.</summary>
     public ReadOnlySpan<byte> Seconds => _seconds.AsSpan(0, _secondsLength);
 
-    /// <summary>This side's envelope start for the event type with index <paramref name="typeIndex"/>.</summary>
+    /// <summary>
+    /// This side's envelope start for the event type with index <paramref name="typeIndex"/>. A stamp serves the formats
+    /// of one publisher (one format per event type), so the type identifies the format.
+    /// </summary>
     public EnvelopeFrame FrameOf(int typeIndex)
     {
         EnvelopeFrame?[] frames = _frames;

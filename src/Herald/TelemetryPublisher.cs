@@ -50,6 +50,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
     private int _state;
     private int _sinceWake;
     private uint _idSequence;
+    private uint _waitedInEmit; // the _idSequence of the last Emit that waited for a free chunk (block mode)
     private int _disposeStarted;
     private long _rejected;
     private string? _lastRejection;
@@ -257,7 +258,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
                 if (_queue.IsEmpty) // exact now: the encoder publishes what it took before it lets go of the lock
                 {
                     _buffer.CountEmitted();
-                    _buffer.BeginEvent(producer: true);
+                    _buffer.BeginEvent(ProducerWriter);
                     try
                     {
                         var direct = new JsonOutput(_buffer);
@@ -298,7 +299,13 @@ public sealed class TelemetryPublisher : ITelemetrySink
             WriteDirectly(line);
             return true;
         }
-        while (!_queue.TryAddLine(line)) MakeRoom();
+        while (!_queue.TryAddLine(line))
+        {
+            // A copyable event serialized only to share the work (the workers are behind) goes in as a copy when the line
+            // ring is full: sharing the work must not make the caller wait while the queue itself has room.
+            if (EmitQueue.QueuesCopies<TEvent>() && _queue.TryAdd(format, in evt, unixMs, idSuffix, correlation)) return true;
+            MakeRoom();
+        }
         return true;
     }
 
@@ -349,6 +356,13 @@ public sealed class TelemetryPublisher : ITelemetrySink
         }
     }
 
+    /// <summary>
+    /// How this Emit writes into the buffer: in <c>block</c> mode it waits for a free chunk at most once, however many
+    /// queued entries it has to write (making room, or before an oversized line), so the caller waits at most
+    /// <c>block_timeout_seconds</c>; after that, what finds no room is dropped and counted.
+    /// </summary>
+    private Writer ProducerWriter => _waitedInEmit == _idSequence ? Writer.ProducerDoneWaiting : Writer.Producer;
+
     /// <summary>Entries a producer that finds the queue full waits for, or writes itself.</summary>
     private const int HelpStep = 16;
 
@@ -362,7 +376,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
         {
             while (_queue.HasEntries) WriteOldestAsProducer();
             _queue.Publish();
-            _buffer.BeginEvent(producer: true);
+            _buffer.BeginEvent(ProducerWriter);
             line.CopyTo(_buffer.GetSpan(line.Length));
             _buffer.Advance(line.Length);
             if (_buffer.EndEvent() == WriteOutcome.Overflow) SendOverflow(_buffer.Overflow);
@@ -371,7 +385,8 @@ public sealed class TelemetryPublisher : ITelemetrySink
 
     private WriteOutcome WriteOldestAsProducer()
     {
-        WriteOutcome outcome = _queue.WriteOldest(producer: true);
+        WriteOutcome outcome = _queue.WriteOldest(ProducerWriter);
+        if (_buffer.WaitedForRoom) _waitedInEmit = _idSequence;
         if (outcome == WriteOutcome.Overflow) SendOverflow(_buffer.Overflow);
         return outcome;
     }

@@ -161,13 +161,13 @@ internal sealed class EmitQueue
     /// Writes the oldest entry's envelope into the buffer and takes it off the queue — unless the buffer had no room
     /// for a worker (<see cref="WriteOutcome.NoRoom"/>), when it stays. The queue must not be empty.
     /// </summary>
-    /// <param name="producer">A producer is writing, so the buffer's backpressure applies.</param>
-    public WriteOutcome WriteOldest(bool producer)
+    /// <param name="writer">Who is writing: for a producer the buffer's backpressure applies.</param>
+    public WriteOutcome WriteOldest(Writer writer)
     {
         long tail = _positions.Taken;
         int entry = _order[tail & _mask];
         QueuedEvents? queued = entry == Line ? null : Volatile.Read(ref _events)[entry];
-        _buffer.BeginEvent(producer);
+        _buffer.BeginEvent(writer);
         try
         {
             if (queued is null) WriteLine(_lines.Oldest);

@@ -14,7 +14,7 @@ namespace Herald.Publishing;
 /// <see cref="IBufferWriter{T}"/> straight into the current chunk, <see cref="EndEvent"/>. An event never
 /// spans chunks: when it does not fit, its partial bytes move to the next chunk. Backpressure is decided only
 /// then, when a chunk is needed and all <c>max_buffer_bytes</c> are in use: <c>drop_oldest</c> evicts the oldest
-/// queued chunk; for a producer (<see cref="BeginEvent"/> with <c>producer: true</c>) <c>block</c> waits for a worker
+/// queued chunk; for a producer (<see cref="BeginEvent"/> with <see cref="Writer.Producer"/>) <c>block</c> waits for a worker
 /// to free one and <c>fan_out</c> diverts the event to an overflow buffer that the producer sends itself. A worker
 /// never waits or sends on a producer's behalf: the event stays in the emit queue (<see cref="WriteOutcome.NoRoom"/>).</para>
 /// <para>Each transport reads the sealed chunks through its own <see cref="BufferLane"/>, at its own pace; a chunk
@@ -51,7 +51,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     private Chunk? _current;
     private int _eventStart;
     private Target _target;
-    private bool _producerWrites;
+    private Writer _writer;
     private byte[] _spill = new byte[4096];
     private int _spillLength;
     private long _droppedByWriter;
@@ -97,15 +97,12 @@ internal sealed class EventBuffer : IBufferWriter<byte>
 
     // ---- Writer side (caller holds WriterLock) ----
 
-    /// <summary>
-    /// Starts an envelope. <paramref name="producer"/>: the caller is a producer, so backpressure applies when no chunk
-    /// is free; otherwise (a worker) the event is left where it was (<see cref="WriteOutcome.NoRoom"/>) unless <c>drop_oldest</c> can evict.
-    /// </summary>
-    public void BeginEvent(bool producer)
+    /// <summary>Starts an envelope; <paramref name="writer"/> decides what happens if no chunk is free.</summary>
+    public void BeginEvent(Writer writer)
     {
         WaitedForRoom = false;
         _target = Target.Chunk;
-        _producerWrites = producer;
+        _writer = writer;
         _eventStart = _current?.Length ?? 0;
         _spillLength = 0;
     }
@@ -205,12 +202,12 @@ internal sealed class EventBuffer : IBufferWriter<byte>
             SealOrRecycle(full);
         }
 
-        Chunk? next = AcquireChunk(partial + needed, _producerWrites);
+        Chunk? next = AcquireChunk(partial + needed, _writer);
         if (next is null)
         {
             // No room: the event continues in the spill buffer, to be sent by the producer or dropped — or, for a
             // worker, abandoned and left in the emit queue until a chunk is free.
-            _target = !_producerWrites ? Target.NoRoom : _mode == BackpressureMode.FanOut ? Target.Overflow : Target.Discard;
+            _target = _writer == Writer.Worker ? Target.NoRoom : _mode == BackpressureMode.FanOut ? Target.Overflow : Target.Discard;
             return false;
         }
         _spill.AsSpan(0, partial).CopyTo(next.Data);
@@ -222,9 +219,9 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     }
 
     /// <param name="minimumSize">Bytes the chunk must hold (an event larger than a chunk gets one of its own).</param>
-    /// <param name="producer">Whether the writer is a producer: only a producer waits (<c>block</c>); anyone may evict
+    /// <param name="writer">Only a producer waits (<c>block</c>), at most once per <c>Emit</c>; anyone may evict
     /// (<c>drop_oldest</c>), so a slow transport's full lane cannot hold the events of the others back.</param>
-    private Chunk? AcquireChunk(int minimumSize, bool producer)
+    private Chunk? AcquireChunk(int minimumSize, Writer writer)
     {
         lock (_queueLock)
         {
@@ -235,12 +232,13 @@ internal sealed class EventBuffer : IBufferWriter<byte>
                 _allocatedChunks++;
                 return new Chunk(_chunkSize);
             }
-            if (!producer && _mode != BackpressureMode.DropOldest) return null;
+            if (writer == Writer.Worker && _mode != BackpressureMode.DropOldest) return null;
             switch (_mode)
             {
                 case BackpressureMode.DropOldest:
                     return EvictOldest();
                 case BackpressureMode.Block:
+                    if (writer == Writer.ProducerDoneWaiting) return null;
                     WaitedForRoom = true;
                     long deadline = Environment.TickCount64 + (long)_blockTimeout.TotalMilliseconds;
                     while (!_free.TryPop(out free))
@@ -502,6 +500,19 @@ internal sealed class EventBuffer : IBufferWriter<byte>
             }
         }
     }
+}
+
+/// <summary>Who writes an envelope into <see cref="EventBuffer"/>: decides what happens when no chunk is free.</summary>
+internal enum Writer
+{
+    /// <summary>A worker: never waits or diverts; the event stays in the emit queue (<see cref="WriteOutcome.NoRoom"/>) unless <c>drop_oldest</c> can evict.</summary>
+    Worker,
+
+    /// <summary>A producer: the configured backpressure applies; <c>block</c> waits up to its timeout.</summary>
+    Producer,
+
+    /// <summary>A producer whose <c>Emit</c> has already waited once: <c>block</c> drops at once, so one <c>Emit</c> waits at most <c>block_timeout_seconds</c>.</summary>
+    ProducerDoneWaiting,
 }
 
 /// <summary>What became of one envelope written through <see cref="EventBuffer"/>.</summary>

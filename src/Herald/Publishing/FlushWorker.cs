@@ -233,7 +233,7 @@ internal sealed class FlushWorker
             if (available <= 0 || (!all && available < EncodeStepSize)) return 0;
             int step = (int)Math.Min(available, EncodeStepSize);
             int written = 0;
-            while (written < step && _queue.WriteOldest(producer: false) != WriteOutcome.NoRoom) written++;
+            while (written < step && _queue.WriteOldest(Writer.Worker) != WriteOutcome.NoRoom) written++;
             return written;
         }
         finally

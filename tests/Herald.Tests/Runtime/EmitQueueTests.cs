@@ -165,7 +165,7 @@ public sealed class EmitQueueTests
         }
         void Take()
         {
-            Assert.Equal(Herald.Publishing.WriteOutcome.Written, queue.WriteOldest(producer: false));
+            Assert.Equal(Herald.Publishing.WriteOutcome.Written, queue.WriteOldest(Herald.Publishing.Writer.Worker));
             queue.Publish();
             waiting--;
         }

@@ -301,10 +301,11 @@ public sealed class TelemetryPublisher : ITelemetrySink
         }
         while (!_queue.TryAddLine(line))
         {
-            // A copyable event serialized only to share the work (the workers are behind) goes in as a copy when the line
-            // ring is full: sharing the work must not make the caller wait while the queue itself has room.
+            if (WaitForWorker()) continue;
+            // No worker is freeing room. A copyable event, serialized only to share the work, goes in as a copy if the
+            // queue has room for one: sharing the work must not make the caller write entries itself, or wait in block mode.
             if (EmitQueue.QueuesCopies<TEvent>() && _queue.TryAdd(format, in evt, unixMs, idSuffix, correlation)) return true;
-            MakeRoom();
+            WriteOldestEntries();
         }
         return true;
     }
@@ -315,10 +316,16 @@ public sealed class TelemetryPublisher : ITelemetrySink
     /// one chunk would pull its cache lines back and forth. If nothing moves for <see cref="StallMicroseconds"/> (the
     /// worker is asleep, sending, or stuck behind a transport), this producer writes the oldest entries into the
     /// buffer itself, where the configured backpressure applies — <c>drop_oldest</c> evicts a queued chunk,
-    /// <c>block</c> waits for a free one (once per call), <c>fan_out</c> sends the event from this thread.
+    /// <c>block</c> waits for a free one (once per Emit), <c>fan_out</c> sends the event from this thread.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void MakeRoom()
+    {
+        if (!WaitForWorker()) WriteOldestEntries();
+    }
+
+    /// <summary>Waits while a worker frees room; false when nothing has moved for <see cref="StallMicroseconds"/>.</summary>
+    private bool WaitForWorker()
     {
         WakeToDrain();
         long removed = _queue.Removed;
@@ -329,30 +336,39 @@ public sealed class TelemetryPublisher : ITelemetrySink
         while (true)
         {
             long now = _queue.Removed;
-            if (now >= wanted) return;
+            if (now >= wanted) return true;
             if (now != removed)
             {
                 removed = now;
                 progressAt = Stopwatch.GetTimestamp();
             }
-            else if (Stopwatch.GetTimestamp() - progressAt > stall && _buffer.WriterLock.TryEnter())
+            else if (Stopwatch.GetTimestamp() - progressAt > stall)
             {
-                try
-                {
-                    for (int i = 0; i < HelpStep && _queue.HasEntries; i++)
-                    {
-                        WriteOldestAsProducer();
-                        if (_buffer.WaitedForRoom) break; // block mode: one wait per call, then the caller gets its thread back
-                    }
-                }
-                finally
-                {
-                    _queue.Publish();
-                    _buffer.WriterLock.Exit();
-                }
-                return;
+                return false;
             }
             spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>
+    /// Writes up to <see cref="HelpStep"/> of the oldest entries as this producer, where the configured backpressure
+    /// applies. If another thread holds the writer lock, it is writing the queue: nothing to do.
+    /// </summary>
+    private void WriteOldestEntries()
+    {
+        if (!_buffer.WriterLock.TryEnter()) return;
+        try
+        {
+            for (int i = 0; i < HelpStep && _queue.HasEntries; i++)
+            {
+                WriteOldestAsProducer();
+                if (_buffer.WaitedForRoom) break; // block mode: the one wait of this Emit, then the caller gets its thread back
+            }
+        }
+        finally
+        {
+            _queue.Publish();
+            _buffer.WriterLock.Exit();
         }
     }
 

@@ -18,7 +18,7 @@ internal sealed class EnvelopeStamp
     private int _secondsLength;
     private EnvelopeFrame?[] _frames = new EnvelopeFrame?[16];
 
-    /// <summary>The Unix milliseconds the digits are for; formats compare it to know when to rebuild their frame.</summary>
+    /// <summary>The Unix milliseconds the digits are for; an <see cref="EnvelopeFrame"/> built for another value is rebuilt.</summary>
     public long Current => _current;
 
     /// <summary>Unix milliseconds as digits, for the id.</summary>

@@ -86,7 +86,7 @@ public sealed class TelemetryConfigAnalyzer : DiagnosticAnalyzer
     /// <summary>The compilation's event types as the shared checker sees them, from their <c>[EventFields]</c>.</summary>
     private sealed class SymbolCatalog : IEventCatalog
     {
-        private readonly Dictionary<string, (string[] Fields, string[] Redactable)> _events = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (string[] Fields, string[] Redactable, string? Kind)> _events = new(StringComparer.Ordinal);
 
         public SymbolCatalog(HeraldSymbols symbols)
         {
@@ -94,15 +94,18 @@ public sealed class TelemetryConfigAnalyzer : DiagnosticAnalyzer
             {
                 AttributeData? fields = pair.Value.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "Herald.EventFieldsAttribute");
                 if (fields is null || fields.ConstructorArguments.Length != 2) continue;
-                _events[pair.Key] = (Strings(fields.ConstructorArguments[0]), Strings(fields.ConstructorArguments[1]));
+                string? kind = fields.NamedArguments.FirstOrDefault(a => a.Key == "Kind").Value.Value as string;
+                _events[pair.Key] = (Strings(fields.ConstructorArguments[0]), Strings(fields.ConstructorArguments[1]), kind);
             }
         }
 
-        public IEnumerable<string> Kinds => _events.Keys;
+        public IEnumerable<string> EventTypes => _events.Keys;
 
-        public IReadOnlyList<string>? FieldsOf(string kind) => _events.TryGetValue(kind, out var e) ? e.Fields : null;
+        public IReadOnlyList<string>? FieldsOf(string eventType) => _events.TryGetValue(eventType, out var e) ? e.Fields : null;
 
-        public bool IsRedactable(string kind, string field) => _events.TryGetValue(kind, out var e) && Array.IndexOf(e.Redactable, field) >= 0;
+        public string? KindOf(string eventType) => _events.TryGetValue(eventType, out var e) ? e.Kind : null;
+
+        public bool IsRedactable(string eventType, string field) => _events.TryGetValue(eventType, out var e) && Array.IndexOf(e.Redactable, field) >= 0;
 
         private static string[] Strings(TypedConstant array)
             => array.Kind == TypedConstantKind.Array ? array.Values.Select(v => v.Value as string ?? "").ToArray() : Array.Empty<string>();

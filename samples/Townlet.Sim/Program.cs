@@ -39,13 +39,27 @@ catch (TelemetryConfigException ex)
     return 2;
 }
 
+// Opened before the warm-up, so what only opening a transport can tell (an unreadable CA file, a directory that
+// cannot be created) stops the run with exit code 2 like any other configuration error.
+TelemetryPublisher publisher;
+try
+{
+    publisher = TelemetryPublisher.Create(options);
+}
+catch (TelemetryConfigException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
 var settings = new SimSettings
 {
-    Ticks = args_.Ticks, Seed = args_.Seed, FailAtTick = args_.FailAtTick, Console = commands,
+    Ticks = args_.Ticks, Seed = args_.Seed, FailAtTick = args_.FailAtTick, Console = commands, TickHealthEvery = args_.TickHealthEvery,
     SnapshotDirectory = Path.Combine("telemetry", "snapshots"),
 };
 if (args_.Sweep)
 {
+    await publisher.DisposeAsync();
     await Sweep.RunAsync(settings, options);
     return 0;
 }
@@ -56,13 +70,13 @@ Console.WriteLine($"Townlet: {args_.Ticks:N0} ticks, seed {args_.Seed}; telemetr
 // neither measured run pays for the JIT or for first-use costs (console commands, failure snapshots).
 string warmFile = Path.Combine(Path.GetTempPath(), $"townlet-warmup-{Environment.ProcessId}.jsonl");
 await using (var warm = TelemetryPublisher.Create(new TelemetryOptions { Transport = new TransportOptions { Type = "file", FilePath = warmFile } }))
-    new Simulation(settings with { Ticks = Math.Min(settings.Ticks, 5_000) }, warm).Run();
-new Simulation(settings with { Ticks = Math.Min(settings.Ticks, 5_000) }, new StubTelemetrySink()).Run();
+    new Simulation(settings with { Ticks = Math.Min(settings.Ticks, 5_000), TickHealthEvery = 0 }, warm).Run();
+new Simulation(settings with { Ticks = Math.Min(settings.Ticks, 5_000), TickHealthEvery = 0 }, new StubTelemetrySink()).Run();
 File.Delete(warmFile);
 
 SimResult withTelemetry;
 TransportStatus status;
-await using (var publisher = TelemetryPublisher.Create(options))
+await using (publisher)
 {
     var progress = new ProgressBar(settings.Ticks, args_.Progress);
     withTelemetry = new Simulation(settings, publisher) { OnTick = progress.Report }.Run();
@@ -70,7 +84,7 @@ await using (var publisher = TelemetryPublisher.Create(options))
     await publisher.DisposeAsync();
     status = publisher.TransportStatus;
 }
-SimResult withStub = new Simulation(settings, new StubTelemetrySink()).Run();
+SimResult withStub = new Simulation(settings with { TickHealthEvery = 0 }, new StubTelemetrySink()).Run();
 
 Summary.Print(withTelemetry, withStub, status);
 return withTelemetry.Checksum == withStub.Checksum ? 0 : 1; // the same seed must give the same world, telemetry or not

@@ -18,7 +18,9 @@ internal sealed record SimArguments
           --config FILE        telemetry settings (default: ./telemetry.yaml when it exists, else the embedded defaults)
           --sweep              run a grid of batch size x flush interval x poll interval and print a table
           --no-progress        no progress bar (it is only drawn on an interactive terminal anyway)
+          --tick-health N      log a 'tick_health key=value ...' line of the transport counters every N ticks (stderr)
           --telemetry:K=V      override one telemetry key, e.g. --telemetry:transport:buffer:max_batch_size=64
+                               (environment variables TELEMETRY__TRANSPORT__TYPE=stdout etc. override the file too)
           -h, --help           this text
         """;
 
@@ -29,6 +31,7 @@ internal sealed record SimArguments
     public string? ConfigFile { get; init; }
     public bool Sweep { get; init; }
     public bool Progress { get; init; } = true;
+    public int TickHealthEvery { get; init; }
     public bool Help { get; init; }
     public IReadOnlyList<string> TelemetryOverrides { get; init; } = [];
 
@@ -61,6 +64,7 @@ internal sealed record SimArguments
                 "--config" => parsed with { ConfigFile = Value() },
                 "--sweep" => parsed with { Sweep = true },
                 "--no-progress" => parsed with { Progress = false },
+                "--tick-health" => parsed with { TickHealthEvery = (int)Number(1, int.MaxValue) },
                 "-h" or "--help" => parsed with { Help = true },
                 _ => throw new ArgumentException($"unknown option '{arg}'"),
             };

@@ -14,6 +14,12 @@ internal sealed record SimSettings
     public IReadOnlyList<ConsoleCommand> Console { get; init; } = ConsoleScript.Parse(ConsoleScript.Default, "default script");
     /// <summary>A loop.health every this many ticks.</summary>
     public int HealthEvery { get; init; } = 60;
+    /// <summary>A world.diff every this many ticks (0: none).</summary>
+    public int DiffEvery { get; init; } = 60;
+    /// <summary>A world.snapshot every this many ticks (0: none).</summary>
+    public int SnapshotEvery { get; init; } = 600;
+    /// <summary>A <c>tick_health</c> log line every this many ticks (0: none), from the same status as loop.health.</summary>
+    public int TickHealthEvery { get; init; }
     /// <summary>Where a failing tick's world snapshot is written; null: not written.</summary>
     public string? SnapshotDirectory { get; init; }
     /// <summary>One in this many metric aggregation jobs fails (seed 004's failure example), chosen by the seed.</summary>
@@ -40,6 +46,9 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
 
     public Action<long>? OnTick { get; init; }
 
+    /// <summary>Where <c>tick_health</c> lines go (standard error by default: standard output may carry the events).</summary>
+    public Action<string> Log { get; init; } = Console.Error.WriteLine;
+
     public SimResult Run()
     {
         var town = new Town(settings.Seed);
@@ -50,6 +59,7 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
         LoopFailure? lastFailure = null;
         double windowMs = 0;
         var wall = Stopwatch.StartNew();
+        var world = new WorldTelemetry(town);
         foreach (Agent agent in town.Agents) Connect(town, agent);
 
         for (long tick = 1; tick <= settings.Ticks; tick++)
@@ -59,8 +69,11 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
             try
             {
                 if (tick == settings.FailAtTick) throw new InvalidOperationException($"agent_{1 + tick % town.Agents.Count:D3} has no home (failure injected at tick {tick})");
-                foreach (Agent changed in town.Step())
-                    Emit(new AppEvent { Source = "economy", Message = $"{changed.Id} now works as {changed.Job.ToString().ToLowerInvariant()}", Severity = AppEventSeverity.Info });
+                foreach (JobChange change in town.Step())
+                {
+                    world.JobChanged(change);
+                    Emit(new AppEvent { Source = "economy", Message = $"{change.Agent.Id} now works as {change.Agent.Job.ToString().ToLowerInvariant()}", Severity = AppEventSeverity.Info });
+                }
                 foreach (ConsoleCommand command in commands[tick]) RunCommand(command, town, tick);
                 ConnectionLifecycle(town);
                 if (tick % AggregationEveryTicks == 0) AggregateMetrics(town, tick);
@@ -69,6 +82,8 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
                     Emit(new AppMetric { Name = "agents.hunger.mean", Value = Math.Round(town.MeanHunger, 4), Unit = "ratio" });
                     Emit(new AppMetric { Name = "economy.money.total", Value = Math.Round(town.TotalMoney, 2), Unit = "coins" });
                 }
+                if (settings.DiffEvery > 0 && tick % settings.DiffEvery == 0) Emit(world.Diff(town));
+                if (settings.SnapshotEvery > 0 && tick % settings.SnapshotEvery == 0) Emit(WorldTelemetry.Snapshot(town));
                 double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 Emit(new LoopTick { Tick = tick, DurationMs = Math.Round(ms, 4), AgentCount = town.Agents.Count, EventsEmitted = _emittedThisTick + 1 });
                 if (tick % settings.HealthEvery == 0)
@@ -85,6 +100,7 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
                     Emit(lastHealth);
                     windowMs = 0;
                 }
+                if (settings.TickHealthEvery > 0 && tick % settings.TickHealthEvery == 0) Log(TickHealth.Format(tick, sink.TransportStatus));
             }
             catch (Exception ex)
             {
@@ -121,6 +137,11 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
         LastFlushDurationMs = s.LastFlushDurationMs is { } ms ? Math.Round(ms, 4) : null,
         PayloadsFlushedTotal = s.PayloadsFlushedTotal,
         BytesFlushedTotal = s.BytesFlushedTotal,
+        QueueLengthPeak = s.QueueLengthPeak,
+        LastBatchCount = s.LastBatchCount,
+        LastFlushPayloadBytes = s.LastFlushPayloadBytes,
+        ConsecutiveSendFailures = s.ConsecutiveSendFailures,
+        SendFailuresTotal = s.SendFailuresTotal,
         AuthEnabled = s.AuthEnabled,
         Worker = new TransportSnapshotWorker { Alive = s.WorkerAlive, Error = s.WorkerError, RestartCount = s.WorkerRestartCount },
     };

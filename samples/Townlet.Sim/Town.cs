@@ -19,6 +19,24 @@ internal sealed class Agent(string id, Job job, double money)
     public string? ConnectionId { get; set; }
 }
 
+/// <summary>An agent changed jobs during a tick.</summary>
+internal readonly record struct JobChange(Agent Agent, Job From);
+
+/// <summary>How agents choose what to do each tick: the most pressing need below or above its threshold wins, else they work.</summary>
+internal sealed record NeedsPolicy(string Name, int Version, double HungerThreshold, double EnergyThreshold, double SocialThreshold)
+{
+    /// <summary>Name, version and a hash of the thresholds: two runs with this identity made the same choices.</summary>
+    public string Identity
+    {
+        get
+        {
+            string thresholds = FormattableString.Invariant($"{HungerThreshold:R}/{EnergyThreshold:R}/{SocialThreshold:R}");
+            byte[] digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(thresholds));
+            return $"{Name}/v{Version}#{Convert.ToHexStringLower(digest.AsSpan(0, 4))}";
+        }
+    }
+}
+
 /// <summary>
 /// The simulated town: a fixed-step world of agents with needs, jobs, money and relationships. Deterministic for a
 /// seed: every random choice comes from one <see cref="Random"/> seeded at start, in a fixed order.
@@ -26,6 +44,7 @@ internal sealed class Agent(string id, Job job, double money)
 internal sealed class Town
 {
     public const int TicksPerSecond = 60;
+    public static readonly NeedsPolicy Policy = new("needs_first", 1, HungerThreshold: 0.7, EnergyThreshold: 0.2, SocialThreshold: 0.3);
     private static readonly string[] Weathers = ["sun", "clouds", "rain", "storm"];
     private readonly Random _random;
 
@@ -61,11 +80,11 @@ internal sealed class Town
         return true;
     }
 
-    /// <summary>Advances the world one tick; returns the agents whose job changed (for <c>app.event</c>).</summary>
-    public List<Agent> Step()
+    /// <summary>Advances the world one tick; returns the agents whose job changed (for <c>app.event</c> and <c>world.diff</c>).</summary>
+    public List<JobChange> Step()
     {
         Tick++;
-        var changed = new List<Agent>();
+        var changed = new List<JobChange>();
         if (Tick % (TicksPerSecond * 120) == 0) Weather = Weathers[_random.Next(Weathers.Length)];
         double weatherDrain = Weather == "storm" ? 1.5 : 1.0;
         for (int i = 0; i < Agents.Count; i++)
@@ -75,15 +94,16 @@ internal sealed class Town
             a.Energy = Math.Max(0, a.Energy - 0.0003 * weatherDrain);
             a.Social = Math.Max(0, a.Social - 0.0002);
             // The most pressing need wins; otherwise work.
-            if (a.Hunger > 0.7 && a.Money >= 2) Eat(a);
-            else if (a.Energy < 0.2) a.Energy = Math.Min(1, a.Energy + 0.01);
-            else if (a.Social < 0.3) Socialize(a, i);
+            if (a.Hunger > Policy.HungerThreshold && a.Money >= 2) Eat(a);
+            else if (a.Energy < Policy.EnergyThreshold) a.Energy = Math.Min(1, a.Energy + 0.01);
+            else if (a.Social < Policy.SocialThreshold) Socialize(a, i);
             else Work(a);
             if (_random.NextDouble() < 0.00005)
             {
+                Job from = a.Job;
                 a.Job = (Job)_random.Next(0, 5);
                 JobChanges++;
-                changed.Add(a);
+                changed.Add(new JobChange(a, from));
             }
         }
         return changed;

@@ -11,7 +11,7 @@ public delegate object BoxedEventReader(ReadOnlySpan<byte> utf8);
 public sealed class EventDescriptor
 {
     private EventDescriptor(string eventType, string version, string? priority, string? source, Type clrType,
-        ImmutableArray<string> fields, ImmutableArray<string> redactedFields, ImmutableArray<string> redactableFields, BoxedEventReader read)
+        ImmutableArray<string> fields, ImmutableArray<string> redactedFields, ImmutableArray<string> redactableFields, BoxedEventReader read, string? kind)
     {
         EventType = eventType;
         EventTypeUtf8 = Encoding.UTF8.GetBytes(eventType).ToImmutableArray();
@@ -23,6 +23,7 @@ public sealed class EventDescriptor
         RedactedFields = redactedFields;
         RedactableFields = redactableFields;
         ReadBoxed = read;
+        Kind = kind;
     }
 
     /// <summary>The event type, e.g. <c>loop.tick</c>.</summary>
@@ -40,6 +41,12 @@ public sealed class EventDescriptor
     /// <summary>The schema's <c>x-source</c>, if any.</summary>
     public string? Source { get; }
 
+    /// <summary>
+    /// The schema's <c>x-kind</c>, if any: the group this event belongs to (e.g. <c>snapshot</c>, <c>diff</c>). Transforms'
+    /// <c>kinds</c> and <c>required_fields_by_kind</c> may name a kind instead of each of its event types.
+    /// </summary>
+    public string? Kind { get; }
+
     /// <summary>The generated type.</summary>
     public Type ClrType { get; }
 
@@ -56,10 +63,10 @@ public sealed class EventDescriptor
     public BoxedEventReader ReadBoxed { get; }
 
     /// <summary>Builds the descriptor of a generated event (called by the generated registry).</summary>
-    public static EventDescriptor Create<TEvent>(string? priority, string? source, string[] fields, string[] redactedFields, string[] redactableFields)
+    public static EventDescriptor Create<TEvent>(string? priority, string? source, string[] fields, string[] redactedFields, string[] redactableFields, string? kind = null)
         where TEvent : IEvent<TEvent>
         => new(TEvent.EventType, TEvent.SchemaVersion, priority, source, typeof(TEvent),
-            fields.ToImmutableArray(), redactedFields.ToImmutableArray(), redactableFields.ToImmutableArray(), static utf8 => TEvent.Read(utf8));
+            fields.ToImmutableArray(), redactedFields.ToImmutableArray(), redactableFields.ToImmutableArray(), static utf8 => TEvent.Read(utf8), kind);
 
     /// <inheritdoc />
     public override string ToString() => $"{EventType} v{Version} ({ClrType.Name})";

@@ -16,4 +16,7 @@ public sealed class EventFieldsAttribute(string[] fields, string[] redactable) :
 
     /// <summary>Fields that <c>redact_fields</c> may name: string and free-form fields among the first 64.</summary>
     public string[] Redactable { get; } = redactable;
+
+    /// <summary>The schema's <c>x-kind</c>: the group of events (e.g. <c>snapshot</c>) transforms may name instead of each event type.</summary>
+    public string? Kind { get; init; }
 }

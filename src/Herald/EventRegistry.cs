@@ -23,6 +23,22 @@ public sealed class EventRegistry
         _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
+    /// <summary>
+    /// Every event type generated in this application: each project with schemas registers its <c>HeraldEvents.Registry</c>
+    /// when its assembly loads, and this merges them (the application's assemblies that reference Herald are loaded on
+    /// first read). Used wherever no registry is given (<see cref="TelemetryOptions.Events"/> left null).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Two assemblies generate the same event type; the message names both.</exception>
+    public static EventRegistry Registered => EventRegistration.Default.Merged();
+
+    /// <summary>Adds a registry to <see cref="Registered"/>; generated module initializers call it. Registering one twice is harmless.</summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public static void Register(EventRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        EventRegistration.Default.Register(registry);
+    }
+
     /// <summary>One registry holding the events of several (e.g. the game's own and a shared event library's).</summary>
     /// <exception cref="ArgumentException">An event type is defined by more than one registry.</exception>
     public static EventRegistry Combine(params EventRegistry[] registries) => new(registries.SelectMany(r => r.All));

@@ -34,6 +34,15 @@ public sealed record TelemetryOptions
     /// <summary>The transports to create: <see cref="Transports"/> when set, else <see cref="Transport"/>.</summary>
     public ImmutableArray<TransportOptions> Connections => Transports.IsDefaultOrEmpty ? ImmutableArray.Create(Transport) : Transports;
 
+    /// <summary>
+    /// <c>enabled</c>: false runs the publisher as the stub sink — every event is counted as dropped, nothing is sent, no
+    /// worker runs — and prints a warning banner once, as <c>transport.type: stub</c> does.
+    /// </summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Whether the publisher runs as the stub sink: <see cref="Enabled"/> is false, or the one transport's type is <c>stub</c>.</summary>
+    public bool IsStub => !Enabled || (Transports.IsDefaultOrEmpty && Transport.Type == "stub");
+
     /// <summary>Envelope <c>source</c> for events whose schema has no <c>x-source</c> (default: <c>&lt;module&gt;_service</c>).</summary>
     public string? Source { get; init; }
 
@@ -101,7 +110,7 @@ public sealed record SnapshotNormalizerTransform : TransformOptions;
 /// <summary><c>telemetry.transport</c>.</summary>
 public sealed record TransportOptions
 {
-    /// <summary><c>type</c>: <c>stdout</c>, <c>file</c>, <c>tcp</c>, <c>http</c>, <c>websocket</c> or <c>prometheus</c>.</summary>
+    /// <summary><c>type</c>: <c>stdout</c>, <c>file</c>, <c>tcp</c>, <c>http</c>, <c>websocket</c>, <c>prometheus</c> or <c>stub</c> (send nothing, count every event as dropped).</summary>
     public string Type { get; init; } = "stdout";
 
     /// <summary><c>file_path</c> for the file transport.</summary>

@@ -31,6 +31,7 @@ public static class TelemetryOptionsValidator
             for (int i = 0; i < options.Transports.Length; i++)
             {
                 if (options.Transports[i] is null) errors.Add(new ConfigError($"telemetry.transports[{i}]", null, "must not be null"));
+                else if (checkTransport && options.Transports[i].Type == "stub") errors.Add(new ConfigError($"telemetry.transports[{i}].type", "stub", TelemetryConfigRules.StubInListReason));
                 else CheckConnection(errors, options.Transports[i], $"telemetry.transports[{i}]", checkTransport);
             }
         }
@@ -150,13 +151,23 @@ public static class TelemetryOptionsValidator
 
         bool namesEvents = specs.Any(s => s.Kinds.Count > 0 || s.Fields.Count > 0 || s.RequiredFieldsByKind.Count > 0);
         if (!namesEvents) return;
-        if (options.Events is null)
+        EventRegistry? events;
+        try
         {
-            errors.Add(new ConfigError("telemetry.transforms.pipeline", null,
-                "names event kinds or fields, so the event types must be known: set TelemetryOptions.Events = HeraldEvents.Registry (or pass the registry to FromFile / AddHerald)"));
+            events = EventRegistration.ForOptions(options.Events);
+        }
+        catch (TelemetryConfigException ex)
+        {
+            errors.AddRange(ex.Errors);
             return;
         }
-        foreach (ConfigIssue issue in TelemetryConfigChecker.CheckEvents(specs, new RegistryCatalog(options.Events)))
+        if (events is null)
+        {
+            errors.Add(new ConfigError("telemetry.transforms.pipeline", null,
+                "names event kinds or fields, but no event types are known: add schemas to the project (its generated events register themselves), or set TelemetryOptions.Events"));
+            return;
+        }
+        foreach (ConfigIssue issue in TelemetryConfigChecker.CheckEvents(specs, new RegistryCatalog(events)))
             errors.Add(new ConfigError(issue.Key, issue.Value, issue.Reason));
     }
 

@@ -56,11 +56,11 @@ public sealed class TelemetryPublisher : ITelemetrySink
     private string? _lastRejection;
     private int _errorLines;
 
-    private TelemetryPublisher(TelemetryOptions options, ITransport[] transports, ILogger? logger)
+    private TelemetryPublisher(TelemetryOptions options, ITransport[] transports, ILogger? logger, bool stub = false)
     {
         _options = options;
         _logger = logger;
-        _transforms = new TransformPlan(options.Transforms, options.Events);
+        _transforms = new TransformPlan(options.Transforms, options.Transforms.Pipeline.IsDefaultOrEmpty ? options.Events : EventRegistration.ForOptions(options.Events));
         _dispatcher = new SubscriberDispatcher(LogHandlerError);
         _maxBatch = Math.Max(1, options.Transport.Buffer.MaxBatchSize);
         _flushIntervalTicks = options.Transport.Buffer.FlushIntervalTicks;
@@ -79,7 +79,8 @@ public sealed class TelemetryPublisher : ITelemetrySink
             _workers[lane] = worker;
         }
         _buffer.ChunkSealed = WakeToDrain;
-        foreach (FlushWorker worker in _workers) worker.Start();
+        if (stub) _state = Stub; // every Emit is counted as dropped; no worker runs
+        else foreach (FlushWorker worker in _workers) worker.Start();
         _meter = new TelemetryMeter(this);
         foreach (ITransport transport in transports)
         {
@@ -157,6 +158,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
     public static TelemetryPublisher Create(TelemetryOptions options, ILogger? logger = null)
     {
         TelemetryOptionsValidator.ThrowIfInvalid(options);
+        if (options.IsStub) return CreateStub(options, new ITransport[] { new StubTransport() }, logger);
         var transports = new ITransport[options.Connections.Length];
         try
         {
@@ -203,7 +205,15 @@ public sealed class TelemetryPublisher : ITelemetrySink
         ArgumentNullException.ThrowIfNull(transports);
         if (transports.Count == 0) throw new ArgumentException("At least one transport is needed.", nameof(transports));
         TelemetryOptionsValidator.ThrowIfInvalid(options, checkTransport: false);
-        return new TelemetryPublisher(options, transports.ToArray(), logger);
+        return options.Enabled ? new TelemetryPublisher(options, transports.ToArray(), logger) : CreateStub(options, transports.ToArray(), logger);
+    }
+
+    /// <summary>Stub mode chosen by configuration: no worker starts, every event is counted as dropped, and the banner says so once.</summary>
+    private static TelemetryPublisher CreateStub(TelemetryOptions options, ITransport[] transports, ILogger? logger)
+    {
+        Banner(logger, LogLevel.Warning, "[herald] WARNING: telemetry runs as the stub sink (" + (options.Enabled ? "transport type 'stub'" : "enabled: false") +
+            "): events are counted as dropped and not sent.");
+        return new TelemetryPublisher(options, transports, logger, stub: true);
     }
 
     /// <inheritdoc />
@@ -546,8 +556,14 @@ public sealed class TelemetryPublisher : ITelemetrySink
             banner = $"[herald] WARNING: the telemetry worker stopped after {_options.Transport.Worker.RestartLimit} restarts ({error}). " +
                 "Telemetry now runs as the stub sink: events are counted as dropped and not sent.";
         }
-        if (_logger is not null) _logger.LogError("{Banner}", banner);
-        else Console.Error.WriteLine(banner);
+        Banner(_logger, LogLevel.Error, banner);
+    }
+
+    /// <summary>A stub banner goes to standard error always (a console user must see it) and to the logger when there is one.</summary>
+    private static void Banner(ILogger? logger, LogLevel level, string banner)
+    {
+        Console.Error.WriteLine(banner);
+        logger?.Log(level, "{Banner}", banner);
     }
 
     /// <summary>Called under the producer lock: the event is counted as dropped (and rejected), never thrown.</summary>

@@ -28,10 +28,19 @@ internal static partial class Emitter
                 string redactable = "new string[] { " + string.Join(", ", e.RedactableFields.Select(CSharpString)) + " }";
                 string priority = e.Event.Priority is null ? "null" : CSharpString(e.Event.Priority);
                 string source = e.Event.Source is null ? "null" : CSharpString(e.Event.Source);
-                w.Line($"{EventDescriptor}.Create<{e.TypeName}>(priority: {priority}, source: {source}, fields: {fields}, redactedFields: {redacted}, redactableFields: {redactable}),");
+                string kind = e.Event.Kind is null ? "" : ", kind: " + CSharpString(e.Event.Kind);
+                w.Line($"{EventDescriptor}.Create<{e.TypeName}>(priority: {priority}, source: {source}, fields: {fields}, redactedFields: {redacted}, redactableFields: {redactable}{kind}),");
             }
         }
         w.Line("});");
+        w.Line();
+        // Registering from a module initializer lets the runtime find the events without being told
+        // (EventRegistry.Registered); an explicit registry in the options still wins.
+        w.Line("/// <summary>Adds <see cref=\"Registry\"/> to <c>global::Herald.EventRegistry.Registered</c> when this assembly loads.</summary>");
+        w.Line("#pragma warning disable CA2255 // a module initializer is how a generated library registers its events");
+        w.Line("[global::System.Runtime.CompilerServices.ModuleInitializerAttribute]");
+        w.Line($"internal static void RegisterEvents() => {EventRegistry}.Register(Registry);");
+        w.Line("#pragma warning restore CA2255");
         w.Close();
         return w.ToString();
     }

@@ -67,7 +67,8 @@ internal static partial class Emitter
             w.Line($"[{JsonConverterAttribute}(typeof({o.Name}JsonConverter))]");
             string fields = StringArray(o.Properties.Select(p => p.JsonName));
             string redactable = StringArray(o.Properties.Where((_, i) => IsRedactable(o, i)).Select(p => p.JsonName));
-            w.Line($"[global::Herald.EventFieldsAttribute({fields}, {redactable})]");
+            string kindArgument = o.Event.Kind is null ? "" : ", Kind = " + CSharpString(o.Event.Kind);
+            w.Line($"[global::Herald.EventFieldsAttribute({fields}, {redactable}{kindArgument})]");
         }
         w.Line($"[{GeneratedCode}(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
         w.Open($"public {kind} {o.Name}" + (o.Event is not null ? $" : {IEvent}<{o.Name}>" : ""));

@@ -1,7 +1,7 @@
 namespace Herald.Generator.Model;
 
-/// <summary>The event-level metadata of a root schema (<c>x-event</c>, <c>x-version</c>, <c>x-priority</c>, <c>x-source</c>).</summary>
-internal sealed record EventInfo(string EventType, string Version, string? Priority, string? Source);
+/// <summary>The event-level metadata of a root schema (<c>x-event</c>, <c>x-version</c>, <c>x-priority</c>, <c>x-source</c>, <c>x-kind</c>).</summary>
+internal sealed record EventInfo(string EventType, string Version, string? Priority, string? Source, string? Kind = null);
 
 /// <summary>
 /// A generated record. Root schemas carry <see cref="Event"/>; nested objects and <c>$defs</c> entries do not.

@@ -29,7 +29,7 @@ internal static class Keywords
     /// <summary>Extensions allowed only at the root of an event schema.</summary>
     public static readonly HashSet<string> RootExtensions = new()
     {
-        "x-event", "x-version", "x-priority", "x-source", "x-struct",
+        "x-event", "x-version", "x-priority", "x-source", "x-struct", "x-kind",
     };
 
     /// <summary>Keywords that may sit next to <c>$ref</c> (they annotate the property, not the type).</summary>

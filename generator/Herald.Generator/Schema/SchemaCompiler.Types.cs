@@ -25,6 +25,9 @@ internal sealed partial class SchemaCompiler
         string? version = RootString(ctx, root, "x-version");
         string? priority = RootString(ctx, root, "x-priority");
         string? source = RootString(ctx, root, "x-source");
+        string? kind = RootString(ctx, root, "x-kind");
+        if (kind is not null && (kind.Length == 0 || kind.Any(char.IsWhiteSpace)))
+            Report(ctx, DiagnosticIds.InvalidKeywordValue, root.Find("x-kind")!.Value.Span, $"'x-kind' must be a non-empty name without whitespace, not '{kind}'", "#/x-kind");
         RootString(ctx, root, "x-event");
         if (root.Find("x-struct") is { Value: not JsonBool } badStruct)
             Report(ctx, DiagnosticIds.InvalidKeywordValue, badStruct.Value.Span, "'x-struct' must be true or false", "#/x-struct");
@@ -45,7 +48,7 @@ internal sealed partial class SchemaCompiler
             foreach (JsonMember def in localDefs.Members) ResolveDef(ctx, ctx.NormalizedPath, def.Name, def.NameSpan);
         }
 
-        var info = new EventInfo(eventType, version ?? "1.0", priority, source);
+        var info = new EventInfo(eventType, version ?? "1.0", priority, source, kind);
         ObjectModel model = CompileObject(ctx, root, "#", typeName, depth: 0, info, isStruct);
         ctx.EventRoot = model;
 

@@ -83,7 +83,9 @@ internal static class TelemetryConfigLoader
     private static TelemetryOptions Finish(TelemetryConfigChecker checker, ConfigNode? section, EventRegistry? events, string? path)
     {
         var issues = new List<ConfigIssue>(checker.Issues);
-        if (issues.Count == 0 && events is not null) issues.AddRange(TelemetryConfigChecker.CheckEvents(checker.Transforms, new RegistryCatalog(events)));
+        bool namesEvents = checker.Transforms.Any(t => t.Kinds.Count > 0 || t.Fields.Count > 0 || t.RequiredFieldsByKind.Count > 0);
+        if (issues.Count == 0 && namesEvents && EventRegistration.ForOptions(events) is { } known)
+            issues.AddRange(TelemetryConfigChecker.CheckEvents(checker.Transforms, new RegistryCatalog(known)));
         if (issues.Count > 0)
         {
             throw new TelemetryConfigException(issues.Select(i => new ConfigError(i.Key, i.Value, i.Reason)
@@ -91,8 +93,11 @@ internal static class TelemetryConfigLoader
                 Location = path is null || i.Line == 0 ? null : Location(path, i.Line, i.Column),
             }).ToArray());
         }
-        // Transforms that name kinds without a registry are checked when the publisher is created.
-        return Bind(section, checker.Transforms) with { Events = events };
+        // Events stays as given (null: the registered events, resolved again when the publisher is created).
+        TelemetryOptions options = Bind(section, checker.Transforms) with { Events = events };
+        // What only the bound values show (a URL's scheme, an unset token variable) fails here too, not at Create.
+        TelemetryOptionsValidator.ThrowIfInvalid(options);
+        return options;
     }
 
     private static string Location(string path, int line, int column) => $"{path}({line},{column})";
@@ -110,6 +115,7 @@ internal static class TelemetryConfigLoader
         WorkerOptions w = t.Worker;
         return options with
         {
+            Enabled = Boolean(values, "enabled", options.Enabled),
             Source = Text(values, "source") ?? options.Source,
             ShutdownTimeout = TimeSpan.FromSeconds(Number(values, "shutdown_timeout_seconds", options.ShutdownTimeout.TotalSeconds)),
             Transports = section.Find("transports")?.Value is { Kind: ConfigNodeKind.Sequence } list

@@ -41,7 +41,8 @@ internal sealed class FlushWorker
     private long _consecutiveFailures;
     private long _failuresTotal;
     private int _restarts;
-    private bool _alive = true;
+    private bool _alive; // from Start until the worker stops for good
+    private bool _started;
     private string? _error;
 
     private readonly SubscriberDispatcher? _dispatcher;
@@ -66,7 +67,11 @@ internal sealed class FlushWorker
 
     public ITransport Transport => _transport;
 
-    public void Start() => new Thread(Run) { IsBackground = true, Name = "herald-worker-" + _transport.Provider }.Start();
+    public void Start()
+    {
+        lock (_statusLock) _alive = _started = true;
+        new Thread(Run) { IsBackground = true, Name = "herald-worker-" + _transport.Provider }.Start();
+    }
 
     /// <summary>Wakes the worker; repeated calls before it runs cost one wake-up.</summary>
     public void Wake()
@@ -103,6 +108,10 @@ internal sealed class FlushWorker
     /// </summary>
     public async Task StopAsync(TimeSpan timeout)
     {
+        lock (_statusLock)
+        {
+            if (!_started) return; // stub mode: there is no loop to stop
+        }
         _stop.Cancel();
         Wake();
         if (await Task.WhenAny(_exited.Task, Task.Delay(timeout)).ConfigureAwait(false) != _exited.Task)

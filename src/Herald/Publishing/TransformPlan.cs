@@ -21,7 +21,7 @@ internal sealed class TransformPlan
         ImmutableArray<TransformOptions> pipeline = options.Pipeline.IsDefault ? ImmutableArray<TransformOptions>.Empty : options.Pipeline;
         if (events is not null)
         {
-            foreach (EventDescriptor e in events.All) _byKind[e.EventType] = Resolve(pipeline, e.EventType, e.Fields, Mask(e.Fields, e.RedactedFields));
+            foreach (EventDescriptor e in events.All) _byKind[e.EventType] = Resolve(pipeline, e.EventType, e.Kind, e.Fields, Mask(e.Fields, e.RedactedFields));
         }
     }
 
@@ -32,24 +32,26 @@ internal sealed class TransformPlan
         // A type outside the registry: its fields are unknown, so only its schema redactions and the transforms
         // that name no fields reach it (the config check requires a registry for transforms that name any).
         ImmutableArray<TransformOptions> pipeline = _options.Pipeline.IsDefault ? ImmutableArray<TransformOptions>.Empty : _options.Pipeline;
-        return Resolve(pipeline, TEvent.EventType, ImmutableArray<string>.Empty, TEvent.SchemaRedactions);
+        return Resolve(pipeline, TEvent.EventType, kind: null, ImmutableArray<string>.Empty, TEvent.SchemaRedactions);
     }
 
-    private ForEvent Resolve(ImmutableArray<TransformOptions> pipeline, string kind, ImmutableArray<string> fields, ulong schemaRedactions)
+    /// <summary>A transform's kind names the event type itself or its schema's <c>x-kind</c>.</summary>
+    private ForEvent Resolve(ImmutableArray<TransformOptions> pipeline, string eventType, string? kind, ImmutableArray<string> fields, ulong schemaRedactions)
     {
         ulong redactions = _options.SchemaRedaction ? schemaRedactions : 0;
         ulong ensure = 0;
         bool validate = false, sortKeys = false;
         foreach (TransformOptions t in pipeline)
         {
-            bool applies = t.Kinds.IsDefaultOrEmpty || t.Kinds.Contains(kind);
+            bool applies = t.Kinds.IsDefaultOrEmpty || t.Kinds.Contains(eventType) || (kind is not null && t.Kinds.Contains(kind));
             switch (t)
             {
                 case RedactFieldsTransform redact when applies:
                     redactions |= Mask(fields, redact.Fields);
                     break;
-                case EnsureFieldsTransform ensureFields when ensureFields.RequiredFieldsByKind.TryGetValue(kind, out ImmutableArray<string> required):
-                    ensure |= Mask(fields, required);
+                case EnsureFieldsTransform ensureFields:
+                    if (ensureFields.RequiredFieldsByKind.TryGetValue(eventType, out ImmutableArray<string> required)) ensure |= Mask(fields, required);
+                    if (kind is not null && ensureFields.RequiredFieldsByKind.TryGetValue(kind, out ImmutableArray<string> ofKind)) ensure |= Mask(fields, ofKind);
                     break;
                 case SchemaValidatorTransform when applies:
                     validate = true;

@@ -177,18 +177,21 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Collection(ex.Errors.OrderBy(e => e.Location, StringComparer.Ordinal),
             e => Assert.Equal((path + "(4,34)", "'console.result' has no field 'isuer'; did you mean 'issuer'?"), (e.Location, e.Reason)),
             e => Assert.Equal((path + "(4,41)", "'console.result.tick' cannot be redacted: only string and free-form fields among the first 64 can"), (e.Location, e.Reason)),
-            e => Assert.Equal((path + "(4,72)", "no schema defines this event type; did you mean 'loop.tick'?"), (e.Location, e.Reason)),
+            e => Assert.Equal((path + "(4,72)", "no schema defines this event type or x-kind; did you mean 'loop.tick'?"), (e.Location, e.Reason)),
             e => Assert.Equal((path + "(5,71)", "'loop.health' has no field 'nope'"), (e.Location, e.Reason)));
     }
 
     [Fact]
-    public void Naming_events_without_a_registry_fails_at_creation_not_silently()
+    public void Naming_events_unknown_to_the_given_registry_fails_at_load_and_at_creation()
     {
         string path = Write("telemetry.yaml", "telemetry:\n  transforms:\n    pipeline:\n      - redact_fields: {fields: [issuer]}\n");
-        TelemetryOptions options = TelemetryOptions.FromFile(path);
+        var none = new EventRegistry([]);
 
-        var ex = Assert.Throws<TelemetryConfigException>(() => TelemetryPublisher.Create(options));
-        Assert.Contains("HeraldEvents.Registry", Assert.Single(ex.Errors).Reason);
+        var atLoad = Assert.Throws<TelemetryConfigException>(() => TelemetryOptions.FromFile(path, none));
+        Assert.Equal((path + "(4,34)", "no event type has this field"), (Assert.Single(atLoad.Errors).Location, atLoad.Errors[0].Reason));
+        TelemetryOptions options = TelemetryOptions.FromFile(path) with { Events = none }; // the registered events know 'issuer'
+        var atCreation = Assert.Throws<TelemetryConfigException>(() => TelemetryPublisher.Create(options));
+        Assert.Equal("no event type has this field", Assert.Single(atCreation.Errors).Reason);
     }
 
     [Theory]

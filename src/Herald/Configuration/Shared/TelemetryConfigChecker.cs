@@ -28,16 +28,19 @@ internal sealed class ConfigIssue
     public int Column { get; }
 }
 
-/// <summary>The event types a configuration may name, and their top-level fields.</summary>
+/// <summary>The event types a configuration may name, their kinds (<c>x-kind</c>) and their top-level fields.</summary>
 internal interface IEventCatalog
 {
-    IEnumerable<string> Kinds { get; }
+    IEnumerable<string> EventTypes { get; }
 
-    /// <summary>The kind's top-level fields in schema order, or null when no schema defines the kind.</summary>
-    IReadOnlyList<string>? FieldsOf(string kind);
+    /// <summary>The event type's top-level fields in schema order, or null when no schema defines the type.</summary>
+    IReadOnlyList<string>? FieldsOf(string eventType);
+
+    /// <summary>The event type's <c>x-kind</c>, or null.</summary>
+    string? KindOf(string eventType);
 
     /// <summary>Whether the field can be redacted (a string or free-form field among the first 64).</summary>
-    bool IsRedactable(string kind, string field);
+    bool IsRedactable(string eventType, string field);
 }
 
 /// <summary>A name in the configuration with the position it was written at, for errors found later.</summary>
@@ -204,6 +207,7 @@ internal sealed class TelemetryConfigChecker
                 continue;
             }
             if (item.Find("type") is null) Report(itemKey + ".type", item, "required: one of " + string.Join(", ", TelemetryConfigRules.TransportTypes));
+            else if (item.Find("type")!.Value is { Kind: ConfigNodeKind.Scalar, Value: "stub" } stub) Report(itemKey + ".type", stub, TelemetryConfigRules.StubInListReason);
             foreach (ConfigEntry entry in item.Entries)
             {
                 if (Array.IndexOf(TelemetryConfigRules.ConnectionKeys, entry.Key) >= 0)
@@ -221,54 +225,81 @@ internal sealed class TelemetryConfigChecker
         }
     }
 
-    /// <summary>Checks event kinds and fields named by the transforms against the event types of the project.</summary>
+    /// <summary>
+    /// Checks the kinds and fields named by the transforms against the event types of the project. A kind names an event
+    /// type (<c>loop.tick</c>) or every event type whose schema declares that <c>x-kind</c> (<c>snapshot</c>).
+    /// </summary>
     public static List<ConfigIssue> CheckEvents(IEnumerable<TransformSpec> transforms, IEventCatalog catalog)
     {
         var issues = new List<ConfigIssue>();
         foreach (TransformSpec t in transforms)
         {
-            var kinds = new List<string>();
+            var named = new List<KeyValuePair<ConfigName, List<string>>>();
             foreach (ConfigName kind in t.Kinds)
             {
-                if (KnownKind(issues, catalog, kind)) kinds.Add(kind.Name);
+                List<string> types = EventTypesOf(issues, catalog, kind);
+                if (types.Count > 0) named.Add(new KeyValuePair<ConfigName, List<string>>(kind, types));
             }
             foreach (ConfigName field in t.Fields)
             {
-                List<string> scope = t.Kinds.Count > 0 ? kinds : catalog.Kinds.Where(k => catalog.FieldsOf(k)!.Contains(field.Name)).ToList();
-                if (t.Kinds.Count == 0 && scope.Count == 0)
+                if (t.Kinds.Count == 0)
                 {
-                    issues.Add(Issue(field, "no event type has this field" + Suggestion(field.Name, catalog.Kinds.SelectMany(k => catalog.FieldsOf(k)!))));
+                    List<string> having = catalog.EventTypes.Where(k => catalog.FieldsOf(k)!.Contains(field.Name)).ToList();
+                    if (having.Count == 0)
+                        issues.Add(Issue(field, "no event type has this field" + Suggestion(field.Name, catalog.EventTypes.SelectMany(k => catalog.FieldsOf(k)!))));
+                    foreach (string type in having) CheckRedactable(issues, catalog, type, field);
                     continue;
                 }
-                foreach (string kind in scope)
+                foreach (KeyValuePair<ConfigName, List<string>> kind in named)
                 {
-                    IReadOnlyList<string> fields = catalog.FieldsOf(kind)!;
-                    if (!fields.Contains(field.Name))
-                        issues.Add(Issue(field, $"'{kind}' has no field '{field.Name}'" + Suggestion(field.Name, fields)));
-                    else if (!catalog.IsRedactable(kind, field.Name))
-                        issues.Add(Issue(field, $"'{kind}.{field.Name}' cannot be redacted: only string and free-form fields among the first 64 can"));
+                    // A kind that groups several event types needs the field in at least one of them; those without it are left as they are.
+                    List<string> having = kind.Value.Where(k => catalog.FieldsOf(k)!.Contains(field.Name)).ToList();
+                    if (having.Count == 0)
+                    {
+                        IEnumerable<string> fields = kind.Value.SelectMany(k => catalog.FieldsOf(k)!);
+                        issues.Add(Issue(field, $"'{kind.Key.Name}' has no field '{field.Name}'" + Suggestion(field.Name, fields)));
+                    }
+                    foreach (string type in having) CheckRedactable(issues, catalog, type, field);
                 }
             }
             foreach (KeyValuePair<ConfigName, List<ConfigName>> pair in t.RequiredFieldsByKind)
             {
-                if (!KnownKind(issues, catalog, pair.Key)) continue;
-                IReadOnlyList<string> fields = catalog.FieldsOf(pair.Key.Name)!;
-                foreach (ConfigName field in pair.Value)
+                // Every event type of the kind must have each ensured field: one without it would be rejected every time.
+                foreach (string type in EventTypesOf(issues, catalog, pair.Key))
                 {
-                    int index = IndexOf(fields, field.Name);
-                    if (index < 0) issues.Add(Issue(field, $"'{pair.Key.Name}' has no field '{field.Name}'" + Suggestion(field.Name, fields)));
-                    else if (index >= 64) issues.Add(Issue(field, $"'{pair.Key.Name}.{field.Name}' is field {index + 1}; only the first 64 fields can be ensured"));
+                    IReadOnlyList<string> fields = catalog.FieldsOf(type)!;
+                    string of = type == pair.Key.Name ? "" : $" (of kind '{pair.Key.Name}')";
+                    foreach (ConfigName field in pair.Value)
+                    {
+                        int index = IndexOf(fields, field.Name);
+                        if (index < 0) issues.Add(Issue(field, $"'{type}'{of} has no field '{field.Name}'" + Suggestion(field.Name, fields)));
+                        else if (index >= 64) issues.Add(Issue(field, $"'{type}.{field.Name}' is field {index + 1}; only the first 64 fields can be ensured"));
+                    }
                 }
             }
         }
         return issues;
     }
 
-    private static bool KnownKind(List<ConfigIssue> issues, IEventCatalog catalog, ConfigName kind)
+    /// <summary>The event types a kind names: the type of that name and every type declaring it as its <c>x-kind</c>.</summary>
+    public static List<string> EventTypesOf(IEventCatalog catalog, string kind)
+        => catalog.EventTypes.Where(type => type == kind || catalog.KindOf(type) == kind).ToList();
+
+    private static List<string> EventTypesOf(List<ConfigIssue> issues, IEventCatalog catalog, ConfigName kind)
     {
-        if (catalog.FieldsOf(kind.Name) is not null) return true;
-        issues.Add(Issue(kind, "no schema defines this event type" + Suggestion(kind.Name, catalog.Kinds)));
-        return false;
+        List<string> types = EventTypesOf(catalog, kind.Name);
+        if (types.Count == 0)
+        {
+            IEnumerable<string> candidates = catalog.EventTypes.Concat(catalog.EventTypes.Select(catalog.KindOf).Where(k => k is not null).Select(k => k!));
+            issues.Add(Issue(kind, "no schema defines this event type or x-kind" + Suggestion(kind.Name, candidates)));
+        }
+        return types;
+    }
+
+    private static void CheckRedactable(List<ConfigIssue> issues, IEventCatalog catalog, string type, ConfigName field)
+    {
+        if (!catalog.IsRedactable(type, field.Name))
+            issues.Add(Issue(field, $"'{type}.{field.Name}' cannot be redacted: only string and free-form fields among the first 64 can"));
     }
 
     private static ConfigIssue Issue(ConfigName name, string reason) => new ConfigIssue(name.Key, name.Name, reason, name.Line, name.Column);

@@ -67,7 +67,9 @@ internal sealed class ConfigRule
 internal static class TelemetryConfigRules
 {
     /// <summary>Transport types this runtime creates by name.</summary>
-    public static readonly string[] TransportTypes = { "stdout", "file", "tcp", "http", "websocket", "prometheus" };
+    public static readonly string[] TransportTypes = { "stdout", "file", "tcp", "http", "websocket", "prometheus", "stub" };
+
+    public const string StubInListReason = "the stub replaces every transport: set telemetry.transport.type: stub (or telemetry.enabled: false) instead of listing it";
 
     public const string TlsOnlyReason = "only used with TLS (enable_tls: true, or an https:// or wss:// endpoint); set it, or remove this key";
 
@@ -96,6 +98,7 @@ internal static class TelemetryConfigRules
 
     public static readonly ConfigRule[] All =
     {
+        new ConfigRule("enabled", ConfigValueKind.Boolean, "true"),
         new ConfigRule("source", ConfigValueKind.Text),
         new ConfigRule("shutdown_timeout_seconds", ConfigValueKind.Number, "5", min: 0, max: 3600),
         new ConfigRule("transport", ConfigValueKind.Section),

@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace Herald;
+
+/// <summary>
+/// The process-wide set of generated registries. Every project with schemas registers its <c>HeraldEvents.Registry</c>
+/// from a generated module initializer; <see cref="EventRegistry.Registered"/> merges them. A module initializer runs
+/// only when its assembly is first used, so the first read also runs those of the assemblies the application
+/// references (transitively) that reference Herald: a shared event library counts before any of its types is touched.
+/// </summary>
+internal sealed class EventRegistration(bool loadsReferences)
+{
+    private readonly object _gate = new();
+    private readonly object _loadGate = new();
+    private readonly List<EventRegistry> _registries = new();
+    private EventRegistry? _merged;
+    private bool _referencesLoaded = !loadsReferences;
+
+    /// <summary>The process's registrations, which generated module initializers add to.</summary>
+    public static EventRegistration Default { get; } = new(loadsReferences: true);
+
+    public void Register(EventRegistry registry)
+    {
+        lock (_gate)
+        {
+            if (_registries.Any(r => ReferenceEquals(r, registry))) return;
+            _registries.Add(registry);
+            _merged = null;
+        }
+    }
+
+    /// <exception cref="InvalidOperationException">Two assemblies generate the same event type.</exception>
+    public EventRegistry Merged()
+    {
+        LoadReferencedRegistries();
+        lock (_gate)
+        {
+            return _merged ??= Merge(_registries);
+        }
+    }
+
+    /// <summary>
+    /// The events the runtime checks and transforms against: the registry given, else the registered ones when there are
+    /// any. A conflict among the registered ones is a configuration error, because only configuration can settle it.
+    /// </summary>
+    /// <exception cref="TelemetryConfigException">Two assemblies generate the same event type.</exception>
+    public static EventRegistry? ForOptions(EventRegistry? given)
+    {
+        if (given is not null) return given;
+        EventRegistry merged;
+        try
+        {
+            merged = Default.Merged();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new TelemetryConfigException(new[] { new ConfigError("events", null, ex.Message) });
+        }
+        return merged.All.IsEmpty ? null : merged;
+    }
+
+    private static EventRegistry Merge(List<EventRegistry> registries)
+    {
+        var byType = new Dictionary<string, EventDescriptor>(StringComparer.Ordinal);
+        var all = new List<EventDescriptor>();
+        foreach (EventDescriptor e in registries.SelectMany(r => r.All))
+        {
+            if (byType.TryGetValue(e.EventType, out EventDescriptor? first))
+            {
+                if (first.ClrType == e.ClrType) continue;
+                throw new InvalidOperationException(
+                    $"Event type '{e.EventType}' is generated twice: as {Describe(first.ClrType)} and as {Describe(e.ClrType)}. " +
+                    "Remove one schema, or choose the events explicitly with TelemetryOptions.Events (EventRegistry.Combine of the registries you want).");
+            }
+            byType[e.EventType] = e;
+            all.Add(e);
+        }
+        return new EventRegistry(all);
+    }
+
+    /// <summary>The runtime's and the framework's own assemblies: they define no events, and walking them costs the most.</summary>
+    private static bool IsPlatform(string? name)
+        => name is null || name is "mscorlib" or "netstandard" || name.StartsWith("System", StringComparison.Ordinal) || name.StartsWith("Microsoft.", StringComparison.Ordinal);
+
+    private static string Describe(Type type) => $"{type.FullName} ({type.Assembly.GetName().Name})";
+
+    /// <summary>Runs the module initializers of the application's assemblies that reference Herald, once.</summary>
+    private void LoadReferencedRegistries()
+    {
+        // Held while loading, so a second reader waits for every registration instead of merging half of them.
+        lock (_loadGate)
+        {
+            if (_referencesLoaded) return;
+            RunReferencedModuleInitializers();
+            _referencesLoaded = true;
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026",
+        Justification = "Only finds assemblies to initialize early; a trimmed-away reference has no events to register, and a used one registers itself when it loads.")]
+    private static void RunReferencedModuleInitializers()
+    {
+        string herald = typeof(EventRegistration).Assembly.GetName().Name!;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { herald };
+        var pending = new Stack<Assembly>(AppDomain.CurrentDomain.GetAssemblies());
+        if (Assembly.GetEntryAssembly() is { } entry) pending.Push(entry);
+        while (pending.Count > 0)
+        {
+            Assembly assembly = pending.Pop();
+            if (assembly.IsDynamic || IsPlatform(assembly.GetName().Name) || !seen.Add(assembly.GetName().Name ?? "")) continue;
+            AssemblyName[] references = assembly.GetReferencedAssemblies();
+            if (references.Any(r => string.Equals(r.Name, herald, StringComparison.OrdinalIgnoreCase)))
+                RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+            foreach (AssemblyName reference in references)
+            {
+                if (IsPlatform(reference.Name) || seen.Contains(reference.Name ?? "")) continue;
+                try
+                {
+                    pending.Push(Assembly.Load(reference));
+                }
+                catch (Exception ex) when (ex is System.IO.IOException or BadImageFormatException)
+                {
+                    // A reference the application never loads (absent at run time): it cannot have registered events.
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+
+namespace Herald.Tests.Sample;
+
+/// <summary>
+/// The main job as a user runs it: a separate process, in an empty directory, with its command line and environment.
+/// Every configuration error exits 2 with the message; TELEMETRY__* environment variables override the settings.
+/// </summary>
+public sealed class TownletProgramTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("herald-townlet-run-").FullName;
+
+    /// <summary>
+    /// The sample in its own build output (…/samples/Townlet.Sim/bin/&lt;configuration&gt;/&lt;tfm&gt;/), where its
+    /// dependencies are; the copy beside the tests leans on the test host's shared frameworks.
+    /// </summary>
+    private static readonly string SampleAssembly = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..",
+        "samples", "Townlet.Sim", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, new DirectoryInfo(AppContext.BaseDirectory).Name, "Townlet.Sim.dll"));
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private async Task<(int ExitCode, string Out, string Err)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(SampleAssembly);
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        foreach (string inherited in start.Environment.Keys.Where(k => k.StartsWith("TELEMETRY__", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(inherited);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Theory]
+    [InlineData("--telemetry:transport:type=websocket --telemetry:transport:endpoint=localhost:9000", "telemetry.transport.endpoint = localhost:9000: required for the websocket transport, as a ws(s) URL")]
+    [InlineData("--telemetry:transport:type=http --telemetry:transport:endpoint=ftp://collector", "telemetry.transport.endpoint = ftp://collector: required for the http transport, as an http(s) URL")]
+    [InlineData("--telemetry:transport:type=tcp --telemetry:transport:endpoint=collector", "telemetry.transport.endpoint = collector: required for the tcp transport, as host:port")]
+    [InlineData("--telemetry:transport:type=http --telemetry:transport:endpoint=http://127.0.0.1:9/ --telemetry:transport:auth_token_env=HERALD_TEST_UNSET_TOKEN", "auth_token_env = HERALD_TEST_UNSET_TOKEN: the environment variable is not set")]
+    [InlineData("--telemetry:transport:type=http --telemetry:transport:endpoint=https://127.0.0.1:9/ --telemetry:transport:tls_ca_file=missing-ca.pem", "the http transport cannot be opened")]
+    [InlineData("--telemetry:transport:buffer:max_batch_size=0", "telemetry.transport.buffer.max_batch_size = 0: must be at least 1")]
+    public async Task Every_configuration_error_exits_2_with_the_message(string overrides, string expected)
+    {
+        var (exitCode, _, stderr) = await RunAsync(["--ticks", "10", .. overrides.Split(' ')]);
+
+        Assert.True(exitCode == 2, $"exit {exitCode}: {stderr}");
+        Assert.Contains("Invalid telemetry configuration", stderr);
+        Assert.Contains(expected, stderr);
+        Assert.DoesNotContain("   at ", stderr); // a message, not a stack trace
+    }
+
+    [Fact]
+    public async Task Environment_variables_override_the_embedded_settings()
+    {
+        string file = Path.Combine(_dir, "from-env.jsonl");
+        var (exitCode, stdout, stderr) = await RunAsync(["--ticks", "120", "--no-progress"],
+            new Dictionary<string, string> { ["TELEMETRY__TRANSPORT__FILE_PATH"] = file, ["TELEMETRY__TRANSPORT__BUFFER__MAX_BATCH_SIZE"] = "7" });
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+        Assert.Contains("environment TELEMETRY__TRANSPORT__BUFFER__MAX_BATCH_SIZE TELEMETRY__TRANSPORT__FILE_PATH", stdout);
+        Assert.Contains($"file → {file}", stdout);
+        Assert.True(File.ReadLines(file).Count() > 120);
+        Assert.False(File.Exists(Path.Combine(_dir, "telemetry", "events.jsonl")));
+    }
+
+    [Fact]
+    public async Task Stub_chosen_by_the_environment_sends_nothing_and_shows_the_banner()
+    {
+        var (exitCode, stdout, stderr) = await RunAsync(["--ticks", "60", "--no-progress"], new Dictionary<string, string> { ["TELEMETRY__TRANSPORT__TYPE"] = "stub" });
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+        Assert.Contains("stub (nothing is sent)", stdout);
+        Assert.Equal(1, stderr.Split("WARNING: telemetry runs as the stub sink (transport type 'stub')").Length - 1);
+        Assert.Matches(@"transport   stub: (\d[\d,]*) emitted, 0 flushed \(0 bytes\), \1 dropped", stdout);
+    }
+
+    [Fact]
+    public async Task Tick_health_logs_every_counter_of_the_live_status()
+    {
+        var (exitCode, _, stderr) = await RunAsync(["--ticks", "90", "--no-progress", "--tick-health", "30"],
+            new Dictionary<string, string> { ["TELEMETRY__TRANSPORT__FILE_PATH"] = Path.Combine(_dir, "events.jsonl") });
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+        List<string> lines = stderr.Split('\n').Where(l => l.StartsWith("tick_health ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["tick=30", "tick=60", "tick=90"], lines.Select(l => l.Split(' ')[1]));
+        string[] counters =
+        [
+            "queue_length", "queue_length_peak", "dropped_messages", "last_flush_duration_ms", "last_batch_count", "last_flush_payload_bytes",
+            "payloads_flushed_total", "bytes_flushed_total", "consecutive_send_failures", "send_failures_total",
+            "worker_restart_count", "worker_alive", "worker_error",
+        ];
+        Assert.All(lines, line => Assert.All(counters, c => Assert.Contains(" " + c + "=", line)));
+        Assert.Contains("worker_alive=true", lines[^1]);
+    }
+}

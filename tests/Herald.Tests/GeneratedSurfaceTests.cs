@@ -19,7 +19,7 @@ public sealed class GeneratedSurfaceTests
         Assert.Equal("loop.tick", field.GetRawConstantValue());
         Assert.Equal("metrics.aggregation_started", MetricsAggregationStarted.EventType);
         Assert.Equal("loop.failure"u8.ToArray(), LoopFailure.EventTypeUtf8.ToArray());
-        Assert.Equal("1.1", LoopFailure.SchemaVersion);
+        Assert.Equal("1.2", LoopFailure.SchemaVersion);
     }
 
     [Fact]

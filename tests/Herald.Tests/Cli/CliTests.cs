@@ -111,7 +111,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Equal($"{target}: 12 events", output.Trim());
         string markdown = File.ReadAllText(target);
-        Assert.Contains("| [`loop.failure`](#loopfailure) | critical | 1.1 | simulation_loop |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| [`loop.failure`](#loopfailure) | critical | 1.2 | simulation_loop |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `transport.worker.alive` | boolean | yes |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `status` | `ok` \\| `error` | yes | Whether the command succeeded. |", markdown, StringComparison.Ordinal);
 

@@ -40,10 +40,7 @@ internal sealed partial class SchemaCompiler
             Report(ctx, DiagnosticIds.InvalidKeywordValue, notObject.Span, "an event schema's root must have type \"object\"", "#/type");
             return;
         }
-        if (root.Find("$defs")?.Value is JsonObject localDefs)
-        {
-            foreach (JsonMember def in localDefs.Members) ResolveDef(ctx, ctx.NormalizedPath, def.Name, def.NameSpan);
-        }
+        foreach (var (keyword, def) in Definitions(ctx, root)) ResolveDef(ctx, ctx, keyword, def.Name, def.NameSpan, "#/" + keyword + "/" + def.Name);
 
         var info = new EventInfo(eventType, version ?? "1.0", priority, source);
         ObjectModel model = CompileObject(ctx, root, "#", typeName, depth: 0, info, isStruct);
@@ -89,9 +86,6 @@ internal sealed partial class SchemaCompiler
                 Report(ctx, DiagnosticIds.UnsupportedKeyword, member.NameSpan, name, at, "");
         }
     }
-
-    private static bool IsObjectSchema(JsonObject schema)
-        => schema.Find("type")?.Value is JsonString { Value: "object" } || (schema.Find("type") is null && schema.Find("properties") is not null);
 
     private string? ExplicitCSharpName(FileContext ctx, JsonObject schema, string pointer)
     {

@@ -23,13 +23,14 @@ internal sealed partial class SchemaCompiler
         var (eventType, typeName, isStruct) = ReadEventHeader(ctx.Document, root);
 
         string? version = RootString(ctx, root, "x-version");
-        string? priority = RootString(ctx, root, "x-priority");
+        // Closed-set extension values are matched in any case and generated in their canonical lower case.
+        string? priority = RootString(ctx, root, "x-priority")?.ToLowerInvariant();
         string? source = RootString(ctx, root, "x-source");
         RootString(ctx, root, "x-event");
         if (root.Find("x-struct") is { Value: not JsonBool } badStruct)
             Report(ctx, DiagnosticIds.InvalidKeywordValue, badStruct.Value.Span, "'x-struct' must be true or false", "#/x-struct");
         if (priority is not null && !Keywords.Priorities.Contains(priority))
-            Report(ctx, DiagnosticIds.InvalidKeywordValue, root.Find("x-priority")!.Value.Span, "'x-priority' must be one of low, medium, high, critical", "#/x-priority");
+            Report(ctx, DiagnosticIds.InvalidKeywordValue, root.Find("x-priority")!.Value.Span, "'x-priority' must be one of low, medium, high, critical (in any case)", "#/x-priority");
         if (eventType.Length == 0 || eventType.Any(char.IsWhiteSpace))
             Report(ctx, DiagnosticIds.InvalidKeywordValue, (root.Find("x-event")?.Value ?? root).Span, $"event type '{eventType}' must be non-empty and contain no whitespace", "#/x-event");
         if (ExplicitCSharpName(ctx, root, "#") is null && !Naming.IsValidIdentifier(typeName))
@@ -78,7 +79,9 @@ internal sealed partial class SchemaCompiler
         {
             string name = member.Name;
             string at = pointer + "/" + EscapePointer(name);
-            if (hasRef && !Keywords.RefSiblings.Contains(name))
+            if (Annotations.ShapeError(member) is { } shape)
+                Report(ctx, DiagnosticIds.InvalidKeywordValue, member.Value.Span, shape, at);
+            else if (hasRef && !Keywords.RefSiblings.Contains(name))
                 Report(ctx, DiagnosticIds.UnsupportedKeyword, member.NameSpan, name, at, " next to $ref (the referenced schema defines the type)");
             else if (Keywords.RootExtensions.Contains(name) && !isRoot)
                 Report(ctx, DiagnosticIds.UnsupportedKeyword, member.NameSpan, name, at, " here (it is only allowed at the root of an event schema)");
@@ -216,7 +219,7 @@ internal sealed partial class SchemaCompiler
             seen[name] = value.Value;
             members.Add(new EnumMemberModel(value.Value, name));
         }
-        ctx.Enums.Add(new EnumModel(typeName, (schema.Find("description")?.Value as JsonString)?.Value, members.ToEquatableArray()));
+        ctx.Enums.Add(new EnumModel(typeName, Annotations.Documentation(schema), members.ToEquatableArray()));
         return new TypeRef(ValueKind.Enum, TypeName: typeName);
     }
 
@@ -311,7 +314,8 @@ internal sealed partial class SchemaCompiler
         var model = new ObjectModel
         {
             Name = typeName,
-            Description = (schema.Find("description")?.Value as JsonString)?.Value,
+            Description = Annotations.Documentation(schema),
+            Examples = Annotations.Examples(schema),
             IsStruct = isStruct,
             Event = info,
             DeprecatedMessage = Deprecation(schema),
@@ -387,7 +391,8 @@ internal sealed partial class SchemaCompiler
             CSharpName = csharpName,
             Type = type,
             IsRequired = isRequired,
-            Description = (schema.Find("description")?.Value as JsonString)?.Value,
+            Description = Annotations.Documentation(schema),
+            Examples = Annotations.Examples(schema),
             DeprecatedMessage = Deprecation(schema),
             Aliases = aliases.ToEquatableArray(),
             RootAliases = rootAliases.ToEquatableArray(),
@@ -464,7 +469,7 @@ internal sealed partial class SchemaCompiler
 
     private static string? Deprecation(JsonObject schema)
         => schema.Find("deprecated")?.Value is JsonBool { Value: true }
-            ? "Deprecated by the schema" + ((schema.Find("description")?.Value as JsonString)?.Value is { } d ? ": " + d : ".")
+            ? "Deprecated by the schema" + (Annotations.Documentation(schema) is { } d ? ": " + d : ".")
             : null;
 
     private TypeRef? ReportNull(FileContext ctx, string id, SourceSpan span, params string[] args)

@@ -133,6 +133,14 @@ internal sealed partial class SchemaCompiler
         }
         bool hasRootSchema = HasRootSchema(root);
         if (hasRootSchema) ResolveFileRoot(ctx, ctx, root.Span, "#");
+        else
+        {
+            // Without a root schema nothing else checks the root's annotations.
+            foreach (JsonMember member in root.Members)
+            {
+                if (Annotations.ShapeError(member) is { } shape) Report(ctx, DiagnosticIds.InvalidKeywordValue, member.Value.Span, shape, "#/" + member.Name);
+            }
+        }
         foreach (var (keyword, def) in Definitions(ctx, root)) ResolveDef(ctx, ctx, keyword, def.Name, def.NameSpan, "#/" + keyword + "/" + def.Name);
         if (!hasRootSchema && Keywords.DefinitionKeywords.All(k => root.Find(k) is null))
             Report(ctx, DiagnosticIds.InvalidKeywordValue, root.Span, "a .defs.json file needs a root schema or a \"$defs\" (or \"definitions\") object", "#");

@@ -283,9 +283,14 @@ internal sealed partial class SchemaCompiler
             }
         }
 
+        // The names the properties ask for (explicit or derived): a property renamed for a collision avoids them all.
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonMember member in declared?.Members ?? EquatableArray<JsonMember>.Empty)
+            taken.Add((member.Value as JsonObject)?.Find("x-csharp-name")?.Value is JsonString explicitName ? explicitName.Value : Naming.ToPascalCase(member.Name));
+
         foreach (JsonMember member in declared?.Members ?? EquatableArray<JsonMember>.Empty)
         {
-            PropertyModel? property = CompileProperty(ctx, member, pointer + "/properties/" + EscapePointer(member.Name), typeName, depth, required.Contains(member.Name));
+            PropertyModel? property = CompileProperty(ctx, member, pointer + "/properties/" + EscapePointer(member.Name), typeName, depth, required.Contains(member.Name), taken);
             if (property is null) continue;
             if (csharpNames.TryGetValue(property.CSharpName, out string? other))
             {
@@ -302,6 +307,8 @@ internal sealed partial class SchemaCompiler
             csharpNames[property.CSharpName] = member.Name;
             properties.Add(property);
         }
+
+        RenameTypeNameClashes(ctx, declared, properties, typeName, taken);
 
         // Root aliases fill a nested object from legacy root fields; that needs every required field covered.
         if (properties.Any(p => p.RootAliases.Count > 0))
@@ -325,7 +332,7 @@ internal sealed partial class SchemaCompiler
         return model;
     }
 
-    private PropertyModel? CompileProperty(FileContext ctx, JsonMember member, string pointer, string ownerType, int ownerDepth, bool isRequired)
+    private PropertyModel? CompileProperty(FileContext ctx, JsonMember member, string pointer, string ownerType, int ownerDepth, bool isRequired, HashSet<string> taken)
     {
         JsonObject schema;
         if (member.Value is JsonObject o) schema = o;
@@ -336,14 +343,24 @@ internal sealed partial class SchemaCompiler
             return null;
         }
 
-        string csharpName = ExplicitCSharpName(ctx, schema, pointer) ?? Naming.ToPascalCase(member.Name);
-        if (csharpName.Length == 0 || Array.IndexOf(Naming.ReservedMemberNames, csharpName) >= 0 || csharpName == ownerType)
+        string? explicitName = ExplicitCSharpName(ctx, schema, pointer);
+        string csharpName = explicitName ?? Naming.ToPascalCase(member.Name);
+        if (csharpName.Length == 0)
         {
-            string why = csharpName.Length == 0 ? "the name has no letters or digits"
-                : csharpName == ownerType ? "a member may not have the name of its type"
-                : "the name is reserved for a generated member";
-            Report(ctx, DiagnosticIds.InvalidName, member.NameSpan, member.Name, why + "; set x-csharp-name");
+            Report(ctx, DiagnosticIds.InvalidName, member.NameSpan, member.Name, "the name has no letters or digits; set x-csharp-name");
             return null;
+        }
+        if (MemberNames.Conflict(csharpName, ownerType) is { } conflict)
+        {
+            if (explicitName is not null)
+            {
+                Report(ctx, DiagnosticIds.InvalidName, schema.Find("x-csharp-name")!.Value.Span, explicitName, $"the x-csharp-name of '{member.Name}' {conflict}; choose another name");
+                return null;
+            }
+            string renamed = MemberNames.Rename(csharpName, ownerType, taken);
+            taken.Add(renamed);
+            Notice(ctx, DiagnosticIds.MemberRenamed, member.NameSpan, member.Name, renamed, csharpName, conflict);
+            csharpName = renamed;
         }
 
         TypeRef? type = CompileType(ctx, schema, pointer, ownerType + csharpName, ownerDepth + 1);
@@ -400,6 +417,32 @@ internal sealed partial class SchemaCompiler
             DefaultCSharp = constValue is null ? defaultValue : null,
             Redact = redact,
         };
+    }
+
+    /// <summary>
+    /// A property named like a type the record's code uses (another property's record or enum) would hide that type:
+    /// rename it like a generated member, or refuse its explicit x-csharp-name.
+    /// </summary>
+    private void RenameTypeNameClashes(FileContext ctx, JsonObject? declared, List<PropertyModel> properties, string ownerType, HashSet<string> taken)
+    {
+        HashSet<string> types = MemberNames.TypesNamedInCode(properties);
+        for (int i = 0; i < properties.Count; i++)
+        {
+            PropertyModel p = properties[i];
+            if (!types.Contains(p.CSharpName) || MemberNames.IsOfTypeNamedLikeIt(p)) continue;
+            JsonMember member = declared!.Find(p.JsonName)!;
+            const string Conflict = "is the name of a type this record uses";
+            if ((member.Value as JsonObject)?.Find("x-csharp-name") is { } explicitName)
+            {
+                Report(ctx, DiagnosticIds.InvalidName, explicitName.Value.Span, p.CSharpName, $"the x-csharp-name of '{p.JsonName}' {Conflict}; choose another name");
+                continue;
+            }
+            var avoid = new HashSet<string>(taken.Concat(types), StringComparer.Ordinal);
+            string renamed = MemberNames.Rename(p.CSharpName, ownerType, avoid);
+            taken.Add(renamed);
+            Notice(ctx, DiagnosticIds.MemberRenamed, member.NameSpan, p.JsonName, renamed, p.CSharpName, Conflict);
+            properties[i] = p with { CSharpName = renamed };
+        }
     }
 
     /// <summary>A C# expression for a <c>const</c> or <c>default</c> value, checked against the property type.</summary>

@@ -8,11 +8,17 @@ using Herald.Generator.Model;
 namespace Herald.Generator.Schema;
 
 /// <summary>The output of compiling a set of schema files: what to generate and what is wrong.</summary>
+/// <param name="Units">What to generate.</param>
+/// <param name="Registry">The valid events.</param>
+/// <param name="Diagnostics">Errors: each fails its file.</param>
+/// <param name="Placeholders">Stand-ins for failed events.</param>
+/// <param name="Notices">Informational diagnostics (HER009): the file still generates.</param>
 internal sealed record CompileResult(
     EquatableArray<GenerationUnit> Units,
     RegistryModel Registry,
     EquatableArray<SchemaDiagnostic> Diagnostics,
-    EquatableArray<Placeholder> Placeholders);
+    EquatableArray<Placeholder> Placeholders,
+    EquatableArray<SchemaDiagnostic> Notices);
 
 /// <summary>
 /// Turns parsed schema documents into generation units. Shared by the generator (which emits the units
@@ -29,6 +35,7 @@ internal sealed partial class SchemaCompiler
     /// <summary>Definitions and file roots being compiled: a reference back to one that is not a record is a cycle.</summary>
     private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
     private readonly List<SchemaDiagnostic> _diagnostics = new();
+    private readonly List<SchemaDiagnostic> _notices = new();
 
     private SchemaCompiler(string @namespace) => _namespace = @namespace;
 
@@ -86,7 +93,8 @@ internal sealed partial class SchemaCompiler
             units.ToImmutable().ToEquatableArrayFast(),
             new RegistryModel(_namespace, registry.ToImmutable().ToEquatableArrayFast()),
             _diagnostics.ToEquatableArray(),
-            Placeholders(units.Select(u => u.Objects.Select(o => o.Name).Concat(u.Enums.Select(e => e.Name))).SelectMany(n => n)));
+            Placeholders(units.Select(u => u.Objects.Select(o => o.Name).Concat(u.Enums.Select(e => e.Name))).SelectMany(n => n)),
+            _notices.ToEquatableArray());
     }
 
     /// <summary>One placeholder per failed event file, unless a valid file generates that type name.</summary>
@@ -224,6 +232,10 @@ internal sealed partial class SchemaCompiler
         ctx.Failed = true;
         _diagnostics.Add(new SchemaDiagnostic(id, ctx.Document.Path, span, args.ToEquatableArray()));
     }
+
+    /// <summary>An informational diagnostic: reported, but the file still generates.</summary>
+    private void Notice(FileContext ctx, string id, SourceSpan span, params string[] args)
+        => _notices.Add(new SchemaDiagnostic(id, ctx.Document.Path, span, args.ToEquatableArray()));
 
     /// <summary>Mutable state while one file compiles; never leaves this class.</summary>
     private sealed class FileContext

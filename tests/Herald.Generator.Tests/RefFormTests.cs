@@ -51,7 +51,7 @@ public sealed class RefFormTests
     {
         const string Level = """{ "x-csharp-name": "LogLevel", "type": "string", "enum": ["low", "high"] }""";
         const string Alias = """{ "$ref": "#/definitions/shape", "definitions": { "shape": { "type": "object", "properties": { "sides": { "type": "integer" } } } } }""";
-        const string Tree = """{ "type": "object", "properties": { "name": { "type": "string" }, "children": { "type": "array", "items": { "$ref": "#" } } } }""";
+        const string Tree = """{ "type": "object", "properties": { "name": { "type": "string" }, "children": { "type": "array", "items": { "$ref": "#" } }, "parent": { "$ref": "#/$defs/link" } }, "$defs": { "link": { "type": ["object", "null"], "properties": { "next": { "$ref": "#/$defs/link" } } } } }""";
         const string Event = """
             {
               "x-event": "uses.roots",
@@ -68,6 +68,7 @@ public sealed class RefFormTests
         Assert.Contains("public Shape? Shape { get; init; }", source);
         Assert.Contains("public Tree? Tree { get; init; }", source);
         Assert.Contains("ImmutableArray<Tree>? Children { get; init; }", source);
+        Assert.Contains("public Link? Next { get; init; }", source);
     }
 
     [Fact]

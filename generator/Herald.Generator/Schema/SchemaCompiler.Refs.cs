@@ -159,5 +159,11 @@ internal sealed partial class SchemaCompiler
     /// <summary>A schema that becomes a generated record, so a reference back to it while it compiles can use its name.</summary>
     private static bool IsRecordSchema(JsonObject schema)
         => schema.Find("properties") is not null && schema.Find("$ref") is null && schema.Find("enum") is null
-           && schema.Find("type")?.Value is null or JsonString { Value: "object" };
+           && schema.Find("type")?.Value switch
+           {
+               null => true,
+               JsonString type => type.Value == "object",
+               JsonArray types => types.Items.All(t => t is JsonString { Value: "object" or "null" }) && types.Items.Any(t => t is JsonString { Value: "object" }),
+               _ => false,
+           };
 }

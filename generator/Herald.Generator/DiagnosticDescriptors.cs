@@ -37,6 +37,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidKeywordValue = Create(
         DiagnosticIds.InvalidKeywordValue, "Invalid keyword value", "Invalid schema at '{1}': {0}");
 
+    public static readonly DiagnosticDescriptor MemberRenamed = Create(
+        DiagnosticIds.MemberRenamed, "Property renamed in C#",
+        "Property '{0}' is generated as '{1}' because '{2}' {3}; set x-csharp-name to choose another name", DiagnosticSeverity.Info);
+
     public const string EvolutionCategory = "Herald.Evolution";
 
     public static readonly DiagnosticDescriptor BreakingChange = new(
@@ -57,10 +61,11 @@ internal static class DiagnosticDescriptors
         DiagnosticIds.RequiredUndefined => RequiredUndefined,
         DiagnosticIds.InvalidName => InvalidName,
         DiagnosticIds.InvalidKeywordValue => InvalidKeywordValue,
+        DiagnosticIds.MemberRenamed => MemberRenamed,
         _ => null,
     };
 
-    private static DiagnosticDescriptor Create(string id, string title, string message)
-        => new(id, title, message, SchemaCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+        => new(id, title, message, SchemaCategory, severity, isEnabledByDefault: true,
             helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace Herald.Generator;
 
 /// <summary>
-/// Reports HER001–HER008 in the schema files themselves (file, line, column). Runs the same
+/// Reports HER001–HER009 in the schema files themselves (file, line, column). Runs the same
 /// <see cref="SchemaCompiler"/> as the generator, so what is reported is exactly what is skipped.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -26,6 +26,7 @@ public sealed class SchemaDiagnosticAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.RequiredUndefined,
         DiagnosticDescriptors.InvalidName,
         DiagnosticDescriptors.InvalidKeywordValue,
+        DiagnosticDescriptors.MemberRenamed,
         DiagnosticDescriptors.BreakingChange,
         DiagnosticDescriptors.UnrecordedAddition);
 
@@ -50,7 +51,7 @@ public sealed class SchemaDiagnosticAnalyzer : DiagnosticAnalyzer
             if (schemaFiles.Count == 0) return;
             var documents = schemaFiles.Select(f => SchemaDocument.Parse(f.Path, f.GetText(start.CancellationToken)?.ToString() ?? ""));
             CompileResult result = SchemaCompiler.Compile(documents, "Herald.Events");
-            ILookup<string, SchemaDiagnostic> byFile = result.Diagnostics.ToLookup(d => d.FilePath);
+            ILookup<string, SchemaDiagnostic> byFile = result.Diagnostics.Concat(result.Notices).ToLookup(d => d.FilePath);
             AdditionalText? baseline = start.Options.AdditionalFiles.FirstOrDefault(f => PathUtil.FileName(f.Path).Equals(BaselineFileName, System.StringComparison.OrdinalIgnoreCase));
             ILookup<string, Diagnostic> evolution = baseline is null || result.Diagnostics.Count > 0
                 ? Enumerable.Empty<Diagnostic>().ToLookup(d => "")

@@ -17,7 +17,7 @@ public sealed class DiagnosticFixtureTests
     [InlineData("HER004", "b.second.schema.json", 2, 14, "Event type 'dup.event' is already defined by 'a.first.schema.json'")]
     [InlineData("HER005", "bad.names.schema.json", 6, 5, "'durationMs' maps to C# member 'DurationMs', but property 'duration_ms' maps to it already")]
     [InlineData("HER006", "bad.required.schema.json", 7, 24, "'required' names 'tock', which is not a property of 'BadRequired'")]
-    [InlineData("HER007", "bad.reserved.schema.json", 5, 5, "'event_type' cannot be used as a C# name: the name is reserved")]
+    [InlineData("HER007", "bad.reserved.schema.json", 5, 50, "'EventType' cannot be used as a C# name: the x-csharp-name of 'kind' is a generated member")]
     [InlineData("HER008", "bad.value.schema.json", 5, 45, "Invalid schema at '#/properties/tick/minimum': 'minimum' must be a number")]
     public void Fixture_reports_its_diagnostic_at_the_offending_token(string id, string file, int line, int column, string message)
     {
@@ -43,6 +43,26 @@ public sealed class DiagnosticFixtureTests
             Assert.Contains($"{file}({line},{column}): {id}: ", placeholder);
             Assert.DoesNotContain("IEvent", placeholder);
         }
+    }
+
+    [Fact]
+    public void The_informational_fixture_reports_HER009_at_the_property_name_and_still_generates()
+    {
+        var schemas = Fixture("HER009");
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.Analyze(schemas));
+        Assert.Equal(("HER009", DiagnosticSeverity.Info), (diagnostic.Id, diagnostic.Severity));
+        FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
+        Assert.Equal(("renamed.field.schema.json", 6, 5), (Path.GetFileName(span.Path), span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1));
+        Assert.Equal(
+            "Property 'schema_version' is generated as 'SchemaVersionField' because 'SchemaVersion' is a generated member; set x-csharp-name to choose another name",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("docs/diagnostics.md#her009", diagnostic.Descriptor.HelpLinkUri);
+
+        var (output, result) = GeneratorHarness.Generate(schemas, "class C { string M(Consumer.RenamedField e) => e.SchemaVersionField + Consumer.RenamedField.SchemaVersion; }");
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        string source = result.Results.Single().GeneratedSources.Single(s => s.HintName == "RenamedField.g.cs").SourceText.ToString();
+        Assert.Contains("public required string SchemaVersionField { get; init; }", source);
+        Assert.Contains("\"\\\"schema_version\\\":\"u8", source);
     }
 
     [Fact]

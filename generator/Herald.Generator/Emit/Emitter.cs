@@ -34,12 +34,18 @@ internal static partial class Emitter
         w.Line();
     }
 
-    private static void Summary(SourceWriter w, string? text)
+    private static void Summary(SourceWriter w, string? text) => Summary(w, text, EquatableArray<string>.Empty);
+
+    /// <summary>The doc comment: the schema's description (or title) and one <c>&lt;example&gt;</c> per schema example.</summary>
+    private static void Summary(SourceWriter w, string? text, EquatableArray<string> examples)
     {
-        if (text is null) return;
-        w.Line("/// <summary>");
-        foreach (string line in text.Replace("\r\n", "\n").Split('\n')) w.Line("/// " + Xml(line));
-        w.Line("/// </summary>");
+        if (text is not null)
+        {
+            w.Line("/// <summary>");
+            foreach (string line in text.Replace("\r\n", "\n").Split('\n')) w.Line("/// " + Xml(line));
+            w.Line("/// </summary>");
+        }
+        foreach (string example in examples) w.Line($"/// <example><c>{Xml(example)}</c></example>");
     }
 
     private static void EmitEnum(SourceWriter w, EnumModel e)
@@ -60,7 +66,7 @@ internal static partial class Emitter
     private static void EmitObject(SourceWriter w, ObjectModel o, GenerationUnit unit)
     {
         string kind = o.IsStruct ? "readonly partial record struct" : "sealed partial record";
-        Summary(w, o.Description);
+        Summary(w, o.Description, o.Examples);
         if (o.DeprecatedMessage is not null) w.Line($"[{Obsolete}({CSharpString(o.DeprecatedMessage)})]");
         if (o.Event is not null)
         {
@@ -170,7 +176,7 @@ internal static partial class Emitter
 
     private static void EmitProperty(SourceWriter w, PropertyModel p)
     {
-        Summary(w, p.Description);
+        Summary(w, p.Description, p.Examples);
         if (p.DeprecatedMessage is not null) w.Line($"[{Obsolete}({CSharpString(p.DeprecatedMessage)})]");
         string type = Spell(p);
         if (p.ConstCSharp is not null)

@@ -23,6 +23,8 @@ internal sealed record PropertyModel
     public required TypeRef Type { get; init; }
     public required bool IsRequired { get; init; }
     public string? Description { get; init; }
+    /// <summary>The schema's <c>examples</c>, each as compact JSON.</summary>
+    public EquatableArray<string> Examples { get; init; } = EquatableArray<string>.Empty;
     /// <summary>Null when not deprecated; otherwise the <c>[Obsolete]</c> message.</summary>
     public string? DeprecatedMessage { get; init; }
     /// <summary>Legacy names accepted on read at the same level (<c>x-aliases</c>).</summary>

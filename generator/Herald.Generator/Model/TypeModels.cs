@@ -10,6 +10,8 @@ internal sealed record ObjectModel
 {
     public required string Name { get; init; }
     public string? Description { get; init; }
+    /// <summary>The schema's <c>examples</c>, each as compact JSON.</summary>
+    public EquatableArray<string> Examples { get; init; } = EquatableArray<string>.Empty;
     public bool IsStruct { get; init; }
     public EventInfo? Event { get; init; }
     public string? DeprecatedMessage { get; init; }

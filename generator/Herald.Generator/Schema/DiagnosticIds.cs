@@ -14,4 +14,6 @@ internal static class DiagnosticIds
     public const string RequiredUndefined = "HER006";
     public const string InvalidName = "HER007";
     public const string InvalidKeywordValue = "HER008";
+    /// <summary>Informational: a property's C# name was changed to avoid a generated member.</summary>
+    public const string MemberRenamed = "HER009";
 }

@@ -10,14 +10,17 @@ internal static class Keywords
 {
     public static readonly HashSet<string> Annotations = new()
     {
-        "$schema", "$id", "$comment", "title", "description", "examples", "deprecated",
+        "$schema", "$id", "$comment", "title", "description", "examples", "deprecated", "readOnly", "writeOnly",
     };
+
+    /// <summary>Keywords that hold named definitions: 2020-12's <c>$defs</c> and draft-07's <c>definitions</c>.</summary>
+    public static readonly string[] DefinitionKeywords = { "$defs", "definitions" };
 
     public static readonly HashSet<string> Validation = new()
     {
         "type", "properties", "required", "enum", "const", "default", "format",
         "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern",
-        "items", "minItems", "maxItems", "additionalProperties", "$defs", "$ref",
+        "items", "minItems", "maxItems", "additionalProperties", "$defs", "definitions", "$ref",
     };
 
     /// <summary>Extensions allowed on any schema object.</summary>
@@ -32,10 +35,13 @@ internal static class Keywords
         "x-event", "x-version", "x-priority", "x-source", "x-struct", "x-kind",
     };
 
-    /// <summary>Keywords that may sit next to <c>$ref</c> (they annotate the property, not the type).</summary>
-    public static readonly HashSet<string> RefSiblings = new()
+    /// <summary>
+    /// Keywords that may sit next to <c>$ref</c>: annotations and property extensions (they describe the property,
+    /// not the type), and definitions (a root that is a <c>$ref</c> into its own <c>$defs</c> is common).
+    /// </summary>
+    public static readonly HashSet<string> RefSiblings = new(Annotations)
     {
-        "$ref", "$comment", "title", "description", "examples", "deprecated", "x-aliases", "x-redact", "x-csharp-name",
+        "$ref", "$defs", "definitions", "x-aliases", "x-redact", "x-csharp-name",
     };
 
     public static readonly HashSet<string> Priorities = new() { "low", "medium", "high", "critical" };

@@ -11,13 +11,6 @@ namespace Herald.Generator.Schema;
 /// </summary>
 internal static class Naming
 {
-    /// <summary>Members every generated type has; a property may not take these names.</summary>
-    public static readonly string[] ReservedMemberNames =
-    {
-        "EventType", "EventTypeUtf8", "SchemaVersion", "Write", "Read", "ReadObject", "WriteObject", "Validate",
-        "Equals", "GetHashCode", "ToString", "EqualityContract", "PrintMembers", "Deconstruct", "Clone", "GetType",
-    };
-
     public static string ToPascalCase(string name)
     {
         var sb = new StringBuilder(name.Length);

@@ -23,7 +23,8 @@ internal sealed partial class SchemaCompiler
         var (eventType, typeName, isStruct) = ReadEventHeader(ctx.Document, root);
 
         string? version = RootString(ctx, root, "x-version");
-        string? priority = RootString(ctx, root, "x-priority");
+        // Closed-set extension values are matched in any case and generated in their canonical lower case.
+        string? priority = RootString(ctx, root, "x-priority")?.ToLowerInvariant();
         string? source = RootString(ctx, root, "x-source");
         string? kind = RootString(ctx, root, "x-kind");
         if (kind is not null && (kind.Length == 0 || kind.Any(char.IsWhiteSpace)))
@@ -32,7 +33,7 @@ internal sealed partial class SchemaCompiler
         if (root.Find("x-struct") is { Value: not JsonBool } badStruct)
             Report(ctx, DiagnosticIds.InvalidKeywordValue, badStruct.Value.Span, "'x-struct' must be true or false", "#/x-struct");
         if (priority is not null && !Keywords.Priorities.Contains(priority))
-            Report(ctx, DiagnosticIds.InvalidKeywordValue, root.Find("x-priority")!.Value.Span, "'x-priority' must be one of low, medium, high, critical", "#/x-priority");
+            Report(ctx, DiagnosticIds.InvalidKeywordValue, root.Find("x-priority")!.Value.Span, "'x-priority' must be one of low, medium, high, critical (in any case)", "#/x-priority");
         if (eventType.Length == 0 || eventType.Any(char.IsWhiteSpace))
             Report(ctx, DiagnosticIds.InvalidKeywordValue, (root.Find("x-event")?.Value ?? root).Span, $"event type '{eventType}' must be non-empty and contain no whitespace", "#/x-event");
         if (ExplicitCSharpName(ctx, root, "#") is null && !Naming.IsValidIdentifier(typeName))
@@ -43,10 +44,7 @@ internal sealed partial class SchemaCompiler
             Report(ctx, DiagnosticIds.InvalidKeywordValue, notObject.Span, "an event schema's root must have type \"object\"", "#/type");
             return;
         }
-        if (root.Find("$defs")?.Value is JsonObject localDefs)
-        {
-            foreach (JsonMember def in localDefs.Members) ResolveDef(ctx, ctx.NormalizedPath, def.Name, def.NameSpan);
-        }
+        foreach (var (keyword, def) in Definitions(ctx, root)) ResolveDef(ctx, ctx, keyword, def.Name, def.NameSpan, "#/" + keyword + "/" + def.Name);
 
         var info = new EventInfo(eventType, version ?? "1.0", priority, source, kind);
         ObjectModel model = CompileObject(ctx, root, "#", typeName, depth: 0, info, isStruct);
@@ -84,7 +82,9 @@ internal sealed partial class SchemaCompiler
         {
             string name = member.Name;
             string at = pointer + "/" + EscapePointer(name);
-            if (hasRef && !Keywords.RefSiblings.Contains(name))
+            if (Annotations.ShapeError(member) is { } shape)
+                Report(ctx, DiagnosticIds.InvalidKeywordValue, member.Value.Span, shape, at);
+            else if (hasRef && !Keywords.RefSiblings.Contains(name))
                 Report(ctx, DiagnosticIds.UnsupportedKeyword, member.NameSpan, name, at, " next to $ref (the referenced schema defines the type)");
             else if (Keywords.RootExtensions.Contains(name) && !isRoot)
                 Report(ctx, DiagnosticIds.UnsupportedKeyword, member.NameSpan, name, at, " here (it is only allowed at the root of an event schema)");
@@ -92,9 +92,6 @@ internal sealed partial class SchemaCompiler
                 Report(ctx, DiagnosticIds.UnsupportedKeyword, member.NameSpan, name, at, "");
         }
     }
-
-    private static bool IsObjectSchema(JsonObject schema)
-        => schema.Find("type")?.Value is JsonString { Value: "object" } || (schema.Find("type") is null && schema.Find("properties") is not null);
 
     private string? ExplicitCSharpName(FileContext ctx, JsonObject schema, string pointer)
     {
@@ -225,7 +222,7 @@ internal sealed partial class SchemaCompiler
             seen[name] = value.Value;
             members.Add(new EnumMemberModel(value.Value, name));
         }
-        ctx.Enums.Add(new EnumModel(typeName, (schema.Find("description")?.Value as JsonString)?.Value, members.ToEquatableArray()));
+        ctx.Enums.Add(new EnumModel(typeName, Annotations.Documentation(schema), members.ToEquatableArray()));
         return new TypeRef(ValueKind.Enum, TypeName: typeName);
     }
 
@@ -289,9 +286,14 @@ internal sealed partial class SchemaCompiler
             }
         }
 
+        // The names the properties ask for (explicit or derived): a property renamed for a collision avoids them all.
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonMember member in declared?.Members ?? EquatableArray<JsonMember>.Empty)
+            taken.Add((member.Value as JsonObject)?.Find("x-csharp-name")?.Value is JsonString explicitName ? explicitName.Value : Naming.ToPascalCase(member.Name));
+
         foreach (JsonMember member in declared?.Members ?? EquatableArray<JsonMember>.Empty)
         {
-            PropertyModel? property = CompileProperty(ctx, member, pointer + "/properties/" + EscapePointer(member.Name), typeName, depth, required.Contains(member.Name));
+            PropertyModel? property = CompileProperty(ctx, member, pointer + "/properties/" + EscapePointer(member.Name), typeName, depth, required.Contains(member.Name), taken);
             if (property is null) continue;
             if (csharpNames.TryGetValue(property.CSharpName, out string? other))
             {
@@ -309,6 +311,8 @@ internal sealed partial class SchemaCompiler
             properties.Add(property);
         }
 
+        RenameTypeNameClashes(ctx, declared, properties, typeName, taken);
+
         // Root aliases fill a nested object from legacy root fields; that needs every required field covered.
         if (properties.Any(p => p.RootAliases.Count > 0))
         {
@@ -320,7 +324,8 @@ internal sealed partial class SchemaCompiler
         var model = new ObjectModel
         {
             Name = typeName,
-            Description = (schema.Find("description")?.Value as JsonString)?.Value,
+            Description = Annotations.Documentation(schema),
+            Examples = Annotations.Examples(schema),
             IsStruct = isStruct,
             Event = info,
             DeprecatedMessage = Deprecation(schema),
@@ -330,7 +335,7 @@ internal sealed partial class SchemaCompiler
         return model;
     }
 
-    private PropertyModel? CompileProperty(FileContext ctx, JsonMember member, string pointer, string ownerType, int ownerDepth, bool isRequired)
+    private PropertyModel? CompileProperty(FileContext ctx, JsonMember member, string pointer, string ownerType, int ownerDepth, bool isRequired, HashSet<string> taken)
     {
         JsonObject schema;
         if (member.Value is JsonObject o) schema = o;
@@ -341,14 +346,24 @@ internal sealed partial class SchemaCompiler
             return null;
         }
 
-        string csharpName = ExplicitCSharpName(ctx, schema, pointer) ?? Naming.ToPascalCase(member.Name);
-        if (csharpName.Length == 0 || Array.IndexOf(Naming.ReservedMemberNames, csharpName) >= 0 || csharpName == ownerType)
+        string? explicitName = ExplicitCSharpName(ctx, schema, pointer);
+        string csharpName = explicitName ?? Naming.ToPascalCase(member.Name);
+        if (csharpName.Length == 0)
         {
-            string why = csharpName.Length == 0 ? "the name has no letters or digits"
-                : csharpName == ownerType ? "a member may not have the name of its type"
-                : "the name is reserved for a generated member";
-            Report(ctx, DiagnosticIds.InvalidName, member.NameSpan, member.Name, why + "; set x-csharp-name");
+            Report(ctx, DiagnosticIds.InvalidName, member.NameSpan, member.Name, "the name has no letters or digits; set x-csharp-name");
             return null;
+        }
+        if (MemberNames.Conflict(csharpName, ownerType) is { } conflict)
+        {
+            if (explicitName is not null)
+            {
+                Report(ctx, DiagnosticIds.InvalidName, schema.Find("x-csharp-name")!.Value.Span, explicitName, $"the x-csharp-name of '{member.Name}' {conflict}; choose another name");
+                return null;
+            }
+            string renamed = MemberNames.Rename(csharpName, ownerType, taken);
+            taken.Add(renamed);
+            Notice(ctx, DiagnosticIds.MemberRenamed, member.NameSpan, member.Name, renamed, csharpName, conflict);
+            csharpName = renamed;
         }
 
         TypeRef? type = CompileType(ctx, schema, pointer, ownerType + csharpName, ownerDepth + 1);
@@ -396,7 +411,8 @@ internal sealed partial class SchemaCompiler
             CSharpName = csharpName,
             Type = type,
             IsRequired = isRequired,
-            Description = (schema.Find("description")?.Value as JsonString)?.Value,
+            Description = Annotations.Documentation(schema),
+            Examples = Annotations.Examples(schema),
             DeprecatedMessage = Deprecation(schema),
             Aliases = aliases.ToEquatableArray(),
             RootAliases = rootAliases.ToEquatableArray(),
@@ -404,6 +420,32 @@ internal sealed partial class SchemaCompiler
             DefaultCSharp = constValue is null ? defaultValue : null,
             Redact = redact,
         };
+    }
+
+    /// <summary>
+    /// A property named like a type the record's code uses (another property's record or enum) would hide that type:
+    /// rename it like a generated member, or refuse its explicit x-csharp-name.
+    /// </summary>
+    private void RenameTypeNameClashes(FileContext ctx, JsonObject? declared, List<PropertyModel> properties, string ownerType, HashSet<string> taken)
+    {
+        HashSet<string> types = MemberNames.TypesNamedInCode(properties);
+        for (int i = 0; i < properties.Count; i++)
+        {
+            PropertyModel p = properties[i];
+            if (!types.Contains(p.CSharpName) || MemberNames.IsOfTypeNamedLikeIt(p)) continue;
+            JsonMember member = declared!.Find(p.JsonName)!;
+            const string Conflict = "is the name of a type this record uses";
+            if ((member.Value as JsonObject)?.Find("x-csharp-name") is { } explicitName)
+            {
+                Report(ctx, DiagnosticIds.InvalidName, explicitName.Value.Span, p.CSharpName, $"the x-csharp-name of '{p.JsonName}' {Conflict}; choose another name");
+                continue;
+            }
+            var avoid = new HashSet<string>(taken.Concat(types), StringComparer.Ordinal);
+            string renamed = MemberNames.Rename(p.CSharpName, ownerType, avoid);
+            taken.Add(renamed);
+            Notice(ctx, DiagnosticIds.MemberRenamed, member.NameSpan, p.JsonName, renamed, p.CSharpName, Conflict);
+            properties[i] = p with { CSharpName = renamed };
+        }
     }
 
     /// <summary>A C# expression for a <c>const</c> or <c>default</c> value, checked against the property type.</summary>
@@ -473,7 +515,7 @@ internal sealed partial class SchemaCompiler
 
     private static string? Deprecation(JsonObject schema)
         => schema.Find("deprecated")?.Value is JsonBool { Value: true }
-            ? "Deprecated by the schema" + ((schema.Find("description")?.Value as JsonString)?.Value is { } d ? ": " + d : ".")
+            ? "Deprecated by the schema" + (Annotations.Documentation(schema) is { } d ? ": " + d : ".")
             : null;
 
     private TypeRef? ReportNull(FileContext ctx, string id, SourceSpan span, params string[] args)

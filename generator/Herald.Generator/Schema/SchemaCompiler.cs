@@ -8,17 +8,23 @@ using Herald.Generator.Model;
 namespace Herald.Generator.Schema;
 
 /// <summary>The output of compiling a set of schema files: what to generate and what is wrong.</summary>
+/// <param name="Units">What to generate.</param>
+/// <param name="Registry">The valid events.</param>
+/// <param name="Diagnostics">Errors: each fails its file.</param>
+/// <param name="Placeholders">Stand-ins for failed events.</param>
+/// <param name="Notices">Informational diagnostics (HER009): the file still generates.</param>
 internal sealed record CompileResult(
     EquatableArray<GenerationUnit> Units,
     RegistryModel Registry,
     EquatableArray<SchemaDiagnostic> Diagnostics,
-    EquatableArray<Placeholder> Placeholders);
+    EquatableArray<Placeholder> Placeholders,
+    EquatableArray<SchemaDiagnostic> Notices);
 
 /// <summary>
 /// Turns parsed schema documents into generation units. Shared by the generator (which emits the units
 /// and ignores diagnostics), the schema analyzer (which reports diagnostics) and the CLI's <c>check</c>.
 /// A file with any error produces no unit, and neither does a file that depends on it.
-/// This part holds the orchestration and <c>$ref</c> resolution; SchemaCompiler.Types.cs maps schemas to types.
+/// This part holds the orchestration; SchemaCompiler.Refs.cs resolves <c>$ref</c>, SchemaCompiler.Types.cs maps schemas to types.
 /// </summary>
 internal sealed partial class SchemaCompiler
 {
@@ -26,7 +32,10 @@ internal sealed partial class SchemaCompiler
     private readonly Dictionary<string, SchemaDocument> _documentsByPath = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FileContext> _contexts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TypeRef?> _resolvedDefs = new(StringComparer.Ordinal);
+    /// <summary>Definitions and file roots being compiled: a reference back to one that is not a record is a cycle.</summary>
+    private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
     private readonly List<SchemaDiagnostic> _diagnostics = new();
+    private readonly List<SchemaDiagnostic> _notices = new();
 
     private SchemaCompiler(string @namespace) => _namespace = @namespace;
 
@@ -84,7 +93,8 @@ internal sealed partial class SchemaCompiler
             units.ToImmutable().ToEquatableArrayFast(),
             new RegistryModel(_namespace, registry.ToImmutable().ToEquatableArrayFast()),
             _diagnostics.ToEquatableArray(),
-            Placeholders(units.Select(u => u.Objects.Select(o => o.Name).Concat(u.Enums.Select(e => e.Name))).SelectMany(n => n)));
+            Placeholders(units.Select(u => u.Objects.Select(o => o.Name).Concat(u.Enums.Select(e => e.Name))).SelectMany(n => n)),
+            _notices.ToEquatableArray());
     }
 
     /// <summary>One placeholder per failed event file, unless a valid file generates that type name.</summary>
@@ -118,97 +128,30 @@ internal sealed partial class SchemaCompiler
         return ctx;
     }
 
+    /// <summary>
+    /// A .defs.json file: named definitions (<c>$defs</c>, <c>definitions</c>) and, optionally, a root schema of its own
+    /// (what a whole-file <c>$ref</c> gives). Everything in it compiles whether or not it is referenced, so its errors show.
+    /// </summary>
     private void CompileDefsFile(FileContext ctx)
     {
         if (ctx.Document.Root is not JsonObject root)
         {
-            Report(ctx, DiagnosticIds.InvalidKeywordValue, ctx.Document.Root!.Span, "a .defs.json file must be a JSON object holding \"$defs\"", "#");
+            Report(ctx, DiagnosticIds.InvalidKeywordValue, ctx.Document.Root!.Span, "a .defs.json file must be a JSON object: a schema and/or \"$defs\"", "#");
             return;
         }
-        foreach (JsonMember member in root.Members)
-        {
-            if (member.Name is "$schema" or "$id" or "$comment" or "title" or "description" or "$defs") continue;
-            Report(ctx, DiagnosticIds.UnsupportedKeyword, member.NameSpan, member.Name, "#/" + member.Name, " (a .defs.json file holds only \"$defs\" and annotations)");
-        }
-        if (root.Find("$defs")?.Value is JsonObject defs)
-        {
-            foreach (JsonMember def in defs.Members) ResolveDef(ctx, ctx.NormalizedPath, def.Name, def.NameSpan);
-        }
+        bool hasRootSchema = HasRootSchema(root);
+        if (hasRootSchema) ResolveFileRoot(ctx, ctx, root.Span, "#");
         else
         {
-            Report(ctx, DiagnosticIds.InvalidKeywordValue, root.Span, "a .defs.json file needs a \"$defs\" object", "#");
-        }
-    }
-
-    /// <summary>
-    /// Resolves a <c>$ref</c>: <c>#/$defs/name</c>, <c>file.defs.json#/$defs/name</c> or <c>event.schema.json</c>
-    /// (another event's type), relative to the referring file.
-    /// </summary>
-    private TypeRef? ResolveRef(FileContext ctx, JsonString reference)
-    {
-        string value = reference.Value;
-        int hash = value.IndexOf('#');
-        string filePart = hash < 0 ? value : value.Substring(0, hash);
-        string fragment = hash < 0 ? "" : value.Substring(hash + 1);
-        string targetPath = filePart.Length == 0 ? ctx.NormalizedPath : PathUtil.Combine(PathUtil.Directory(ctx.NormalizedPath), filePart);
-
-        if (!_documentsByPath.TryGetValue(targetPath, out SchemaDocument? target))
-        {
-            Report(ctx, DiagnosticIds.UnresolvedRef, reference.Span, value, $"no schema file '{filePart}' is part of the compilation (add it as an AdditionalFile)");
-            return null;
-        }
-        if (targetPath != ctx.NormalizedPath) ctx.Dependencies.Add(targetPath);
-        if (target.Root is null) return null; // the target's own HER001 says why; this file fails through the dependency
-
-        if (fragment.Length == 0)
-        {
-            if (!target.IsEvent || target.Root is not JsonObject eventRoot)
+            // Without a root schema nothing else checks the root's annotations.
+            foreach (JsonMember member in root.Members)
             {
-                Report(ctx, DiagnosticIds.UnresolvedRef, reference.Span, value, "a reference without '#/$defs/...' must name an event schema (.schema.json)");
-                return null;
+                if (Annotations.ShapeError(member) is { } shape) Report(ctx, DiagnosticIds.InvalidKeywordValue, member.Value.Span, shape, "#/" + member.Name);
             }
-            var (_, typeName, isStruct) = ReadEventHeader(target, eventRoot);
-            return new TypeRef(ValueKind.Object, TypeName: typeName, IsValueType: isStruct);
         }
-
-        const string DefsPrefix = "/$defs/";
-        if (!fragment.StartsWith(DefsPrefix, StringComparison.Ordinal) || fragment.IndexOf('/', DefsPrefix.Length) >= 0)
-        {
-            Report(ctx, DiagnosticIds.UnresolvedRef, reference.Span, value, "only '#/$defs/<name>' fragments are supported");
-            return null;
-        }
-        string defName = fragment.Substring(DefsPrefix.Length).Replace("~1", "/").Replace("~0", "~");
-        if (target.Root is not JsonObject targetRoot || targetRoot.Find("$defs")?.Value is not JsonObject targetDefs || targetDefs.Find(defName) is null)
-        {
-            Report(ctx, DiagnosticIds.UnresolvedRef, reference.Span, value, $"'{PathUtil.FileName(targetPath)}' has no $defs entry '{defName}'");
-            return null;
-        }
-        return ResolveDef(ContextFor(target), targetPath, defName, reference.Span);
-    }
-
-    /// <summary>Compiles a <c>$defs</c> entry once, into the file that declares it; recursion resolves to the named type.</summary>
-    private TypeRef? ResolveDef(FileContext owner, string path, string defName, SourceSpan usedAt)
-    {
-        string key = path + "#" + defName;
-        if (_resolvedDefs.TryGetValue(key, out TypeRef? known)) return known;
-
-        var defs = (JsonObject)((JsonObject)owner.Document.Root!).Find("$defs")!.Value;
-        JsonMember def = defs.Find(defName)!;
-        string pointer = "#/$defs/" + defName;
-        if (def.Value is not JsonObject defSchema)
-        {
-            Report(owner, DiagnosticIds.InvalidKeywordValue, def.Value.Span, "a $defs entry must be a schema object", pointer);
-            _resolvedDefs[key] = null;
-            return null;
-        }
-
-        string prefix = owner.Document.IsEvent && owner.Document.Root is JsonObject r ? ReadEventHeader(owner.Document, r).TypeName : "";
-        string typeName = ExplicitCSharpName(owner, defSchema, pointer) ?? prefix + Naming.ToPascalCase(defName);
-        // Register the name first so a recursive reference resolves to this type instead of looping.
-        if (IsObjectSchema(defSchema)) _resolvedDefs[key] = new TypeRef(ValueKind.Object, TypeName: typeName);
-        TypeRef? type = CompileType(owner, defSchema, pointer, typeName, depth: 0);
-        _resolvedDefs[key] = type;
-        return type;
+        foreach (var (keyword, def) in Definitions(ctx, root)) ResolveDef(ctx, ctx, keyword, def.Name, def.NameSpan, "#/" + keyword + "/" + def.Name);
+        if (!hasRootSchema && Keywords.DefinitionKeywords.All(k => root.Find(k) is null))
+            Report(ctx, DiagnosticIds.InvalidKeywordValue, root.Span, "a .defs.json file needs a root schema or a \"$defs\" (or \"definitions\") object", "#");
     }
 
     /// <summary>Event type, C# type name and struct flag of an event schema, without compiling it.</summary>
@@ -245,11 +188,17 @@ internal sealed partial class SchemaCompiler
         // A file that already failed generates nothing, so it cannot clash; it has its own diagnostic.
         foreach (FileContext ctx in _contexts.Values.Where(c => !c.Failed).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
         {
+            var own = new HashSet<string>(StringComparer.Ordinal);
             foreach (string name in ctx.Objects.Select(o => o.Name).Concat(ctx.Enums.Select(e => e.Name)))
             {
                 if (owners.TryGetValue(name, out FileContext? first) && first != ctx)
                 {
                     Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, $"the generated type name is also generated for '{first.Document.FileName}'; rename one with x-csharp-name");
+                }
+                else if (!own.Add(name))
+                {
+                    // e.g. a definition 'transport' next to the root schema of transport.defs.json
+                    Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, "two schemas in this file generate a type of this name; rename one with x-csharp-name");
                 }
                 else
                 {
@@ -283,6 +232,10 @@ internal sealed partial class SchemaCompiler
         ctx.Failed = true;
         _diagnostics.Add(new SchemaDiagnostic(id, ctx.Document.Path, span, args.ToEquatableArray()));
     }
+
+    /// <summary>An informational diagnostic: reported, but the file still generates.</summary>
+    private void Notice(FileContext ctx, string id, SourceSpan span, params string[] args)
+        => _notices.Add(new SchemaDiagnostic(id, ctx.Document.Path, span, args.ToEquatableArray()));
 
     /// <summary>Mutable state while one file compiles; never leaves this class.</summary>
     private sealed class FileContext

@@ -15,7 +15,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace Herald.Cli.Commands;
 
 /// <summary>
-/// <c>herald check [paths]</c>: runs the schema analyzer the build runs (HER001–HER008, and HER301/HER302 when a
+/// <c>herald check [paths]</c>: runs the schema analyzer the build runs (HER001–HER009, and HER301/HER302 when a
 /// <c>schemas.shipped.json</c> is among the files) and prints its diagnostics as the compiler does.
 /// </summary>
 internal static class CheckCommand

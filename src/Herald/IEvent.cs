@@ -41,6 +41,18 @@ public interface IEvent<TSelf> where TSelf : IEvent<TSelf>
     /// <summary>Checks the schema's constraints; null when valid, else the first violation as <c>"$.path: reason"</c>.</summary>
     static abstract string? Validate(in TSelf value);
 
+    /// <summary>
+    /// Whether <see cref="NonFiniteNumber"/> has anything to check: the type holds a double or float that is always
+    /// written and not nullable, or sits in an array or map. False lets the publisher skip the check.
+    /// </summary>
+    static abstract bool HasFiniteChecks { get; }
+
+    /// <summary>
+    /// The first NaN or infinity that <see cref="Write"/> cannot write, as <c>"$.path is NaN"</c>; null when none. Optional
+    /// fields are left out and nullable ones written as <c>null</c> instead, so they never count.
+    /// </summary>
+    static abstract string? NonFiniteNumber(in TSelf value);
+
     /// <summary>Reads a payload written by <see cref="Write"/> or any producer that follows the schema.</summary>
     /// <exception cref="EventFormatException">The input is not a valid payload; no other exception type escapes.</exception>
     static abstract TSelf Read(ReadOnlySpan<byte> utf8);

@@ -82,6 +82,12 @@ public sealed record TransformsOptions
 
     /// <summary><c>schema_redaction</c>: whether fields the schema marks <c>x-redact</c> are redacted (default true).</summary>
     public bool SchemaRedaction { get; init; } = true;
+
+    /// <summary>
+    /// <c>legacy_aliases</c>: also write every field that declares <c>x-aliases</c> under its first alias (a root alias
+    /// <c>/name</c> at the payload root), for consumers that still read the old names (default false).
+    /// </summary>
+    public bool LegacyAliases { get; init; }
 }
 
 /// <summary>One transform of <c>telemetry.transforms.pipeline</c>.</summary>

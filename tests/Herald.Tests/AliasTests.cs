@@ -55,3 +55,86 @@ public sealed class AliasTests
         Assert.Equal("legacy", TestKitchenSink.Read(Encoding.UTF8.GetBytes(json)).CustomName);
     }
 }
+
+/// <summary><c>legacy_aliases</c>: the opt-in that also writes each aliased field under its first alias, for old readers.</summary>
+public sealed class LegacyAliasWritingTests
+{
+    private static LoopFailure Failure() => LoopFailure.Read(Encoding.UTF8.GetBytes(ReaderErrorTests.ValidFailure())) with
+    {
+        DurationMs = 7.25,
+        Summary = new LoopFailureSummary { DurationMs = 7.25, QueueLength = 12, DroppedMessages = 4 },
+    };
+
+    private static async Task<string> PublishedLine(bool legacyAliases)
+    {
+        var transport = new Runtime.RecordingTransport();
+        TelemetryOptions options = Runtime.PublisherTestKit.Options() with { Transforms = new TransformsOptions { LegacyAliases = legacyAliases } };
+        await using (var publisher = TelemetryPublisher.Create(options, transport))
+        {
+            publisher.Emit(Failure());
+            await publisher.FlushAsync();
+        }
+        return Assert.Single(transport.Lines);
+    }
+
+    [Fact]
+    public async Task With_the_option_on_a_line_holds_both_forms_and_an_old_reader_finds_its_fields()
+    {
+        string line = await PublishedLine(legacyAliases: true);
+        using var doc = System.Text.Json.JsonDocument.Parse(line);
+        var payload = doc.RootElement.GetProperty("payload");
+        // The structured fields...
+        Assert.Equal(7.25, payload.GetProperty("duration_ms").GetDouble());
+        Assert.Equal(12, payload.GetProperty("summary").GetProperty("queue_length").GetInt64());
+        Assert.Equal(4, payload.GetProperty("summary").GetProperty("dropped_messages").GetInt64());
+        // ...and the legacy root fields, with the same values, each once.
+        Assert.Equal(12, payload.GetProperty("telemetry_queue").GetInt64());
+        Assert.Equal(4, payload.GetProperty("telemetry_dropped").GetInt64());
+        Assert.Equal(7.25, payload.GetProperty("tick_duration_ms").GetDouble());
+        Assert.Equal(1, payload.EnumerateObject().Count(p => p.Name == "tick_duration_ms"));
+
+        // Herald's own reader takes the line back as the same event.
+        Assert.Equal(Failure(), LoopFailure.Read(Encoding.UTF8.GetBytes(payload.GetRawText())));
+    }
+
+    [Fact]
+    public async Task With_the_option_off_no_alias_is_written()
+    {
+        string line = await PublishedLine(legacyAliases: false);
+        Assert.DoesNotContain("telemetry_queue", line);
+        Assert.DoesNotContain("telemetry_dropped", line);
+        Assert.DoesNotContain("tick_duration_ms", line);
+        Assert.Equal(Failure().ToString(), System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("payload").GetRawText());
+    }
+
+    [Fact]
+    public void When_both_forms_are_present_and_differ_the_canonical_fields_win()
+    {
+        string json = ReaderErrorTests.ValidFailure().Replace("\"global_context\":{}",
+            "\"global_context\":{},\"tick_duration_ms\":99,\"telemetry_queue\":98,\"telemetry_dropped\":97");
+        LoopFailure failure = LoopFailure.Read(Encoding.UTF8.GetBytes(json));
+        Assert.Equal(3.5, failure.DurationMs);
+        Assert.Equal(new LoopFailureSummary { DurationMs = 3.5, QueueLength = 2, DroppedMessages = 0 }, failure.Summary);
+    }
+
+    [Fact]
+    public void A_same_level_alias_is_written_next_to_its_field_and_redacted_with_it()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var json = new Serialization.JsonOutput(buffer) { Options = Serialization.JsonOutputOptions.LegacyAliases };
+        TestKitchenSink sink = TestKitchenSink.Read(Encoding.UTF8.GetBytes(ReaderErrorTests.KitchenSinkJson())) with { CustomName = "n" };
+        TestKitchenSink.WriteObject(ref json, sink);
+        json.Complete();
+        string written = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        Assert.Contains("\"renamed\":\"n\",\"old_renamed\":\"n\"", written);
+        Assert.Equal(sink, TestKitchenSink.Read(buffer.WrittenSpan));
+
+        buffer.ResetWrittenCount();
+        json = new Serialization.JsonOutput(buffer) { Options = Serialization.JsonOutputOptions.LegacyAliases };
+        Assert.True(Schemas.HeraldEvents.Registry.TryGet(TestKitchenSink.EventType, out EventDescriptor descriptor));
+        ulong renamedBit = 1UL << descriptor.Fields.IndexOf("renamed");
+        TestKitchenSink.WriteObject(ref json, sink, renamedBit);
+        json.Complete();
+        Assert.Contains("\"renamed\":\"[REDACTED]\",\"old_renamed\":\"[REDACTED]\"", Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+}

@@ -29,6 +29,7 @@ internal static class EventTypes
         check.Run<TestAllOptional>();
         check.Run<TestEmpty>();
         check.Run<TestHot>();
+        check.Run<TestNumbers>();
     }
 
     public static readonly string[] CanonicalEventTypes =

@@ -24,12 +24,17 @@ internal sealed class RandomValues
     private readonly bool _populated;
     private readonly NullabilityInfoContext _nullability = new();
 
+    private readonly bool _nonFinite;
+
     /// <param name="seed">Seed for reproducible values.</param>
     /// <param name="populated">No nulls and no empty collections: every code path of the writer runs.</param>
-    public RandomValues(int seed, bool populated = false)
+    /// <param name="nonFinite">Hostile values: doubles and floats may be NaN or infinite (which the writer leaves out, writes as null
+    /// or refuses), strings may hold lone surrogates (written as U+FFFD), <c>&lt;/script&gt;</c> or thousands of characters.</param>
+    public RandomValues(int seed, bool populated = false, bool nonFinite = false)
     {
         _rng = new Random(seed);
         _populated = populated;
+        _nonFinite = nonFinite;
     }
 
     private int Count(int depth) => depth > 4 ? 0 : _populated ? 1 + _rng.Next(3) : _rng.Next(4);
@@ -64,7 +69,7 @@ internal sealed class RandomValues
         if (type == typeof(long)) return _rng.Next(3) switch { 0 => _rng.NextInt64(-1000, 1000), 1 => long.MaxValue - _rng.Next(10), _ => _rng.NextInt64() * (_rng.Next(2) == 0 ? 1 : -1) };
         if (type == typeof(int)) return _rng.Next(2) == 0 ? _rng.Next(-1000, 1000) : _rng.Next(int.MinValue, int.MaxValue);
         if (type == typeof(double)) return Double();
-        if (type == typeof(float)) return (float)Double();
+        if (type == typeof(float)) return Single();
         if (type == typeof(bool)) return _rng.Next(2) == 0;
         if (type == typeof(Guid)) return new Guid(Bytes(16));
         if (type == typeof(DateTimeOffset))
@@ -78,7 +83,9 @@ internal sealed class RandomValues
             Array values = Enum.GetValues(type);
             return values.GetValue(_rng.Next(values.Length));
         }
-        if (type == typeof(JsonElement)) return JsonSerializer.SerializeToElement(RandomJson(depth));
+        // Hostile runs check payloads against the schema files, whose free-form fields are mostly "type": "object";
+        // the generated type (JsonElement) cannot say so, so those runs give objects only.
+        if (type == typeof(JsonElement)) return JsonSerializer.SerializeToElement(_nonFinite ? RandomObject(depth) : RandomJson(depth));
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ImmutableArray<>))
         {
             Type element = type.GetGenericArguments()[0];
@@ -108,11 +115,17 @@ internal sealed class RandomValues
         return CreateValue(underlying ?? type, depth + 1);
     }
 
+    private static readonly string[] HostilePieces = { "\uD800", "\uDC00", "\uDBFF\uDFFF", "</script>", "\u2029", "\u0000", "\uFEFF" };
+
     public string String()
     {
         var sb = new StringBuilder();
         int pieces = _rng.Next(6);
-        for (int i = 0; i < pieces; i++) sb.Append(StringPieces[_rng.Next(StringPieces.Length)]);
+        for (int i = 0; i < pieces; i++)
+        {
+            sb.Append(_nonFinite && _rng.Next(3) == 0 ? HostilePieces[_rng.Next(HostilePieces.Length)] : StringPieces[_rng.Next(StringPieces.Length)]);
+        }
+        if (_nonFinite && _rng.Next(100) == 0) sb.Append('x', 5000).Append("\uD83D");
         return sb.ToString();
     }
 
@@ -122,9 +135,17 @@ internal sealed class RandomValues
         1 => Math.Round(_rng.NextDouble() * 100, _rng.Next(7)),
         2 => -_rng.Next(0, 1000) / 100.0,
         3 => FiniteBits(),
-        4 => _rng.Next(5) switch { 0 => double.NaN, 1 => double.PositiveInfinity, 2 => double.NegativeInfinity, 3 => -0.0, _ => double.Epsilon },
+        4 when _nonFinite => _rng.Next(5) switch { 0 => double.NaN, 1 => double.PositiveInfinity, 2 => double.NegativeInfinity, 3 => -0.0, _ => double.Epsilon },
+        4 => _rng.Next(4) switch { 0 => double.MaxValue, 1 => double.MinValue, 2 => -0.0, _ => double.Epsilon },
         _ => _rng.NextDouble() * Math.Pow(10, _rng.Next(-8, 20)),
     };
+
+    /// <summary>A float; a double beyond the float range would narrow to an infinity, so it is clamped unless non-finite values are wanted.</summary>
+    public float Single()
+    {
+        float value = (float)Double();
+        return float.IsFinite(value) || _nonFinite ? value : (value > 0 ? float.MaxValue : float.MinValue);
+    }
 
     private double FiniteBits()
     {
@@ -149,6 +170,8 @@ internal sealed class RandomValues
         2 => _rng.Next(-100, 100) / 4.0,
         3 => String(),
         4 => Enumerable.Range(0, _rng.Next(3)).Select(_ => RandomJson(depth + 1)).ToList(),
-        _ => Enumerable.Range(0, _rng.Next(3)).ToDictionary(i => "k" + i + String(), _ => RandomJson(depth + 1)),
+        _ => RandomObject(depth),
     };
+
+    private Dictionary<string, object?> RandomObject(int depth) => Enumerable.Range(0, _rng.Next(3)).ToDictionary(i => "k" + i + String(), _ => RandomJson(depth + 1));
 }

@@ -33,7 +33,7 @@ public sealed class RoundTripTests
     {
         var check = new RoundTrip();
         EventTypes.ForEach(check);
-        Assert.Equal(16 * 300, check.Checked);
+        Assert.Equal(17 * 300, check.Checked);
     }
 
     [Fact]

@@ -142,14 +142,30 @@ public sealed class WireFormatTests
         Assert.Equal("a\uFFFDb\uFFFDc", JsonDocument.Parse(written).RootElement.GetString());
     }
 
-    [Fact]
-    public void Non_finite_doubles_are_written_as_strings_that_read_back()
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void Non_finite_numbers_are_refused_or_written_as_null_never_as_strings(double value)
     {
-        Assert.Equal("\"NaN\"", Herald((ref JsonOutput j) => j.WriteDouble(double.NaN)));
-        Assert.Equal("\"Infinity\"", Herald((ref JsonOutput j) => j.WriteDouble(double.PositiveInfinity)));
-        Assert.Equal("\"-Infinity\"", Herald((ref JsonOutput j) => j.WriteDouble(double.NegativeInfinity)));
-        var tick = Events.LoopTick.Read("""{"tick":1,"duration_ms":"Infinity","agent_count":0,"events_emitted":0}"""u8);
-        Assert.Equal(double.PositiveInfinity, tick.DurationMs);
+        var ex = Assert.Throws<ArgumentException>(() => Herald((ref JsonOutput j) => j.WriteDouble(value)));
+        Assert.Contains("not a JSON number", ex.Message);
+        Assert.Throws<ArgumentException>(() => Herald((ref JsonOutput j) => j.WriteSingle((float)value)));
+        Assert.Equal("null", Herald((ref JsonOutput j) => j.WriteDoubleOrNull(value)));
+        Assert.Equal("null", Herald((ref JsonOutput j) => j.WriteSingleOrNull((float)value)));
+        Assert.Equal("16.25", Herald((ref JsonOutput j) => j.WriteDoubleOrNull(16.25)));
+        Assert.Equal(Stj(w => w.WriteNumberValue(1e300)), Herald((ref JsonOutput j) => j.WriteDoubleOrNull(1e300)));
+        Assert.Equal("1.5", Herald((ref JsonOutput j) => j.WriteSingleOrNull(1.5f)));
+    }
+
+    [Fact]
+    public void The_old_non_finite_strings_still_read_back()
+    {
+        Assert.Equal(double.PositiveInfinity, Events.LoopTick.Read("""{"tick":1,"duration_ms":"Infinity","agent_count":0,"events_emitted":0}"""u8).DurationMs);
+        Assert.Equal(double.NegativeInfinity, Events.LoopTick.Read("""{"tick":1,"duration_ms":"-Infinity","agent_count":0,"events_emitted":0}"""u8).DurationMs);
+        Assert.True(double.IsNaN(Events.LoopTick.Read("""{"tick":1,"duration_ms":"NaN","agent_count":0,"events_emitted":0}"""u8).DurationMs));
+        var ex = Assert.Throws<EventFormatException>(() => Events.LoopTick.Read("""{"tick":1,"duration_ms":null,"agent_count":0,"events_emitted":0}"""u8));
+        Assert.Equal("$.duration_ms", ex.Path);
     }
 
     [Theory]

@@ -39,8 +39,8 @@ internal static partial class Emitter
         w.Line();
         if (o.Event is not null)
         {
-            w.Line("/// <summary>The payload as compact JSON, as <see cref=\"Write\"/> produces it.</summary>");
-            w.Line($"public override string ToString() => {EventJson}.ToJsonString(this);");
+            w.Line("/// <summary>The payload as compact JSON, as <see cref=\"Write\"/> produces it (or why it has none: a NaN in a required number).</summary>");
+            w.Line($"public override string ToString() => {EventJson}.ToDisplayString(this);");
             w.Line();
         }
     }

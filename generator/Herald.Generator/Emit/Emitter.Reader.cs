@@ -49,7 +49,7 @@ internal static partial class Emitter
         w.Line($"if (reader.TokenType == {JsonTokenType}.EndObject) break;");
         w.Line("int slot = -1;");
         for (int s = 0; s < slots.Count; s++)
-            w.Line($"{(s == 0 ? "" : "else ")}if (reader.ValueTextEquals({Utf8Literal(slots[s].JsonName)})) slot = {s};");
+            w.Line($"{(s == 0 ? "" : "else ")}if ({JsonStrings}.TextEquals(ref reader, {Utf8Literal(slots[s].JsonName)})) slot = {s};");
         w.Line($"{JsonInput}.Next(ref reader);");
         w.Open("try");
         w.Open("switch (slot)");

@@ -11,7 +11,7 @@ namespace Herald.Generator.Emit;
 /// </summary>
 internal static partial class Emitter
 {
-    private static void EmitWriter(SourceWriter w, ObjectModel o)
+    private static void EmitWriter(SourceWriter w, ObjectModel o, GenerationUnit unit)
     {
         string param = o.IsStruct ? $"in {o.Name} value" : $"{o.Name} value";
         if (o.Event is not null)
@@ -73,11 +73,13 @@ internal static partial class Emitter
                 {
                     EmitPropertyValue(w, o, i, access, locals);
                 }
+                EmitPlainAlias(w, o, i, locals);
             }
             else
             {
                 string v = locals.Next("v");
-                w.Open($"if ({access} is {{ }} {v})");
+                // An optional number that is NaN or infinite is left out, as if absent: JSON has no number for it.
+                w.Open($"if ({access} is {{ }} {v}" + (IsStrictNumber(p.Type) ? $" && {FiniteTest(p.Type, v)})" : ")"));
                 if (inFlagZone)
                 {
                     w.Line("if (more) json.WriteByte((byte)',');");
@@ -90,8 +92,10 @@ internal static partial class Emitter
                 }
                 EmitPropertyValue(w, o, i, v, locals);
                 w.Close();
+                EmitPlainAlias(w, o, i, locals);
             }
         }
+        EmitRootAliases(w, o, unit, locals);
         if (o.Properties.Count > 0) w.Line("json.WriteByte((byte)'}');");
         w.Close();
         w.Line();
@@ -120,8 +124,9 @@ internal static partial class Emitter
             case ValueKind.String: w.Line($"json.WriteString({expr});"); break;
             case ValueKind.Int64: w.Line($"json.WriteInt64({expr});"); break;
             case ValueKind.Int32: w.Line($"json.WriteInt32({expr});"); break;
-            case ValueKind.Double: w.Line($"json.WriteDouble({expr});"); break;
-            case ValueKind.Single: w.Line($"json.WriteSingle({expr});"); break;
+            // NaN and infinities: null where the schema allows it; elsewhere the writer refuses them (NonFiniteNumber rejects first).
+            case ValueKind.Double: w.Line(type.AllowsNull ? $"json.WriteDoubleOrNull({expr});" : $"json.WriteDouble({expr});"); break;
+            case ValueKind.Single: w.Line(type.AllowsNull ? $"json.WriteSingleOrNull({expr});" : $"json.WriteSingle({expr});"); break;
             case ValueKind.Boolean: w.Line($"json.WriteBoolean({expr});"); break;
             case ValueKind.DateTimeOffset: w.Line($"json.WriteDateTimeOffset({expr});"); break;
             case ValueKind.Guid: w.Line($"json.WriteGuid({expr});"); break;
@@ -188,7 +193,7 @@ internal static partial class Emitter
         w.Open($"public static {e.Name} Read(ref {Utf8JsonReader} reader)");
         w.Line($"{JsonInput}.ExpectString(ref reader);");
         foreach (EnumMemberModel m in e.Members)
-            w.Line($"if (reader.ValueTextEquals({Utf8Literal(m.JsonValue)})) return {e.Name}.{m.CSharpName};");
+            w.Line($"if ({JsonStrings}.TextEquals(ref reader, {Utf8Literal(m.JsonValue)})) return {e.Name}.{m.CSharpName};");
         w.Line($"throw {JsonInput}.Invalid(ref reader, {CSharpString("expected one of " + string.Join(", ", e.Members.Select(m => m.JsonValue)))});");
         w.Close();
         w.Close();

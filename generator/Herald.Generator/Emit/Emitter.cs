@@ -82,10 +82,11 @@ internal static partial class Emitter
         if (o.Event is { } info) EmitEventMembers(w, o, info);
         foreach (PropertyModel p in o.Properties) EmitProperty(w, p);
 
-        EmitWriter(w, o);
+        EmitWriter(w, o, unit);
         EmitReader(w, o, unit);
         EmitEquality(w, o);
         EmitValidation(w, o);
+        EmitNumberCheck(w, o);
         w.Close();
         w.Line();
 
@@ -121,6 +122,10 @@ internal static partial class Emitter
         w.Line();
         EmitPresentFields(w, o);
         w.Line($"static string? {IEvent}<{o.Name}>.Validate(in {o.Name} value) => value.Validate();");
+        w.Line();
+        w.Line($"static bool {IEvent}<{o.Name}>.HasFiniteChecks => HasFiniteChecks;");
+        w.Line();
+        w.Line($"static string? {IEvent}<{o.Name}>.NonFiniteNumber(in {o.Name} value) => value.NonFiniteNumber();");
         w.Line();
     }
 

@@ -11,6 +11,7 @@ internal static class KnownTypes
     public const string EventFormatException = "global::Herald.EventFormatException";
     public const string JsonOutput = "global::Herald.Serialization.JsonOutput";
     public const string JsonInput = "global::Herald.Serialization.JsonInput";
+    public const string JsonStrings = "global::Herald.Serialization.JsonStrings";
     public const string EventEquality = "global::Herald.Serialization.EventEquality";
     public const string EventJson = "global::Herald.Serialization.EventJson";
     public const string EventValidation = "global::Herald.Serialization.EventValidation";

@@ -147,6 +147,7 @@ internal static class TelemetryConfigLoader
             Transforms = new TransformsOptions
             {
                 SchemaRedaction = Boolean(values, "transforms.schema_redaction", true),
+                LegacyAliases = Boolean(values, "transforms.legacy_aliases", false),
                 Pipeline = transforms.Select(ToOptions).ToImmutableArray(),
             },
         };

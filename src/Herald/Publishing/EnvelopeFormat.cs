@@ -20,7 +20,7 @@ internal sealed class EnvelopeFormat
     private readonly byte[] _versionAndEnd;
     private readonly byte[] _metaWithoutCorrelation;
     private readonly ulong _redactions;
-    private readonly bool _sortKeys;
+    private readonly JsonOutputOptions _options;
 
     private readonly int _typeIndex;
 
@@ -28,7 +28,7 @@ internal sealed class EnvelopeFormat
     {
         _typeIndex = typeIndex;
         _redactions = plan.Redactions;
-        _sortKeys = plan.SortKeys;
+        _options = (plan.SortKeys ? JsonOutputOptions.SortKeys : 0) | (plan.LegacyAliases ? JsonOutputOptions.LegacyAliases : 0);
         Checks = plan;
         string module = eventType.Split('.')[0];
         _idPrefix = Utf8("{\"id\":" + Json("evt_" + module + "_").TrimEnd('"'));
@@ -57,7 +57,7 @@ internal sealed class EnvelopeFormat
         Span<byte> frame = json.Reserve(start.Length);
         start.Bytes.AsSpan(0, start.Length).CopyTo(frame);
         JsonOutput.FormatHex6(idSuffix, frame.Slice(start.HexOffset));
-        json.SortKeys = _sortKeys;
+        json.Options = _options;
         TEvent.WritePayload(ref json, in evt, _redactions);
         if (correlationId is null)
         {

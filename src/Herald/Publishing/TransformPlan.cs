@@ -28,11 +28,11 @@ internal sealed class TransformPlan
     /// <summary>What happens to events of <typeparamref name="TEvent"/>.</summary>
     public ForEvent For<TEvent>() where TEvent : IEvent<TEvent>
     {
-        if (_byKind.TryGetValue(TEvent.EventType, out ForEvent? known)) return known;
+        if (_byKind.TryGetValue(TEvent.EventType, out ForEvent? known)) return known with { CheckNumbers = TEvent.HasFiniteChecks };
         // A type outside the registry: its fields are unknown, so only its schema redactions and the transforms
         // that name no fields reach it (the config check requires a registry for transforms that name any).
         ImmutableArray<TransformOptions> pipeline = _options.Pipeline.IsDefault ? ImmutableArray<TransformOptions>.Empty : _options.Pipeline;
-        return Resolve(pipeline, TEvent.EventType, kind: null, ImmutableArray<string>.Empty, TEvent.SchemaRedactions);
+        return Resolve(pipeline, TEvent.EventType, kind: null, ImmutableArray<string>.Empty, TEvent.SchemaRedactions) with { CheckNumbers = TEvent.HasFiniteChecks };
     }
 
     /// <summary>A transform's kind names the event type itself or its schema's <c>x-kind</c>.</summary>
@@ -61,7 +61,7 @@ internal sealed class TransformPlan
                     break;
             }
         }
-        return new ForEvent(redactions, ensure, validate, sortKeys, fields);
+        return new ForEvent(redactions, ensure, validate, sortKeys, fields) { LegacyAliases = _options.LegacyAliases };
     }
 
     /// <summary>Bit i for each name that is field i (the first 64 fields; the config check refuses the rest).</summary>
@@ -79,8 +79,17 @@ internal sealed class TransformPlan
     /// <summary>The resolved transforms of one event type.</summary>
     internal sealed record ForEvent(ulong Redactions, ulong RequiredFields, bool Validate, bool SortKeys, ImmutableArray<string> Fields)
     {
-        /// <summary>Whether any transform may reject the event.</summary>
-        public bool MayReject => RequiredFields != 0 || Validate;
+        /// <summary>
+        /// The type has numbers that must be finite to be written (<see cref="IEvent{TSelf}.HasFiniteChecks"/>): not a
+        /// transform, but rejected the same way, so a NaN is counted with its reason instead of breaking the line.
+        /// </summary>
+        public bool CheckNumbers { get; init; }
+
+        /// <summary><c>legacy_aliases</c>: fields are also written under their first <c>x-aliases</c> name.</summary>
+        public bool LegacyAliases { get; init; }
+
+        /// <summary>Whether any transform or the number check may reject the event.</summary>
+        public bool MayReject => RequiredFields != 0 || Validate || CheckNumbers;
 
         /// <summary>Null when the event passes; otherwise why it is rejected.</summary>
         public string? Check<TEvent>(in TEvent evt) where TEvent : IEvent<TEvent>
@@ -90,6 +99,7 @@ internal sealed class TransformPlan
                 ulong missing = RequiredFields & ~TEvent.PresentFields(in evt);
                 if (missing != 0) return $"{TEvent.EventType}: ensure_fields: '{Fields[System.Numerics.BitOperations.TrailingZeroCount(missing)]}' is missing";
             }
+            if (CheckNumbers && TEvent.NonFiniteNumber(in evt) is { } nonFinite) return $"{TEvent.EventType}: {nonFinite}";
             return Validate && TEvent.Validate(in evt) is { } violation ? $"{TEvent.EventType}: schema_validator: {violation}" : null;
         }
     }

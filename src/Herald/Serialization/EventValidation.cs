@@ -21,6 +21,10 @@ public static class EventValidation
         return value.Length - surrogatePairs;
     }
 
+    /// <summary>Why a number cannot be written: <c>"$.duration_ms is NaN"</c>.</summary>
+    public static string NonFinite(string path, double value)
+        => path + (double.IsNaN(value) ? " is NaN" : value > 0 ? " is Infinity" : " is -Infinity");
+
     /// <summary>Prefixes a nested object's violation (<c>"$.alive: ..."</c>) with the path of that object.</summary>
     public static string Nest(string path, string error) => path + error.Substring(1);
 }

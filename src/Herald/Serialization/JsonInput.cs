@@ -75,11 +75,11 @@ public static class JsonInput
         if (reader.TokenType != JsonTokenType.String) throw Invalid(ref reader, "expected a string");
     }
 
-    /// <summary>Reads a string.</summary>
+    /// <summary>Reads a string; an escaped lone surrogate reads as U+FFFD (<see cref="JsonStrings"/>).</summary>
     public static string ReadString(ref Utf8JsonReader reader)
     {
         ExpectString(ref reader);
-        return reader.GetString()!;
+        return JsonStrings.GetString(ref reader);
     }
 
     /// <summary>Reads an integer that fits in 64 bits.</summary>
@@ -187,7 +187,7 @@ public static class JsonInput
         {
             Next(ref reader);
             if (reader.TokenType == JsonTokenType.EndObject) return builder.ToImmutable();
-            string key = reader.GetString()!;
+            string key = JsonStrings.GetString(ref reader);
             if (builder.ContainsKey(key)) throw new EventFormatException("duplicate property", reader.TokenStartIndex).InProperty(key);
             Next(ref reader);
             try

@@ -19,8 +19,9 @@ namespace Herald.Serialization;
 /// <remarks>
 /// Rules (docs/schema-dialect.md, "Wire format"): strings escape <c>"</c>, <c>\</c> and control characters
 /// (short forms <c>\b \f \n \r \t</c>, else <c>\u00XX</c>), write everything else as raw UTF-8 and replace
-/// lone surrogates with U+FFFD; doubles use the shortest round-trip form; NaN and infinities are written as
-/// the strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>, which the reader accepts back.
+/// lone surrogates with U+FFFD; doubles use the shortest round-trip form. NaN and infinities have no JSON
+/// number form: <see cref="WriteDouble"/> refuses them (the generated writer omits them from optional fields and
+/// writes <c>null</c> where the schema allows it), so every number on the wire is a JSON number.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public ref struct JsonOutput
@@ -42,7 +43,20 @@ public ref struct JsonOutput
     /// <c>snapshot_normalizer</c>: write free-form objects and maps with their keys in ordinal order, so equal values
     /// give equal bytes (a map's own order depends on per-process string hashing). Costs a sort per map.
     /// </summary>
-    public bool SortKeys { get; set; }
+    public bool SortKeys
+    {
+        readonly get => (Options & JsonOutputOptions.SortKeys) != 0;
+        set => Options = value ? Options | JsonOutputOptions.SortKeys : Options & ~JsonOutputOptions.SortKeys;
+    }
+
+    /// <summary>
+    /// <c>legacy_aliases</c>: generated writers also write each field that declares <c>x-aliases</c> under its first
+    /// alias, for consumers that still read the old names (a root alias <c>/name</c> at the payload root). Off by default.
+    /// </summary>
+    public readonly bool LegacyAliases => (Options & JsonOutputOptions.LegacyAliases) != 0;
+
+    /// <summary>All the writing options at once (<see cref="SortKeys"/>, <see cref="LegacyAliases"/>).</summary>
+    public JsonOutputOptions Options { readonly get; set; }
 
     /// <summary>A map's entries in the order this writer wants them (<see cref="SortKeys"/>); allocates only when sorting.</summary>
     public readonly MapEntries<TValue> Entries<TValue>(System.Collections.Immutable.ImmutableDictionary<string, TValue> map) => new(map, SortKeys);
@@ -106,7 +120,8 @@ public ref struct JsonOutput
         _pos += written;
     }
 
-    /// <summary>Writes a double in shortest round-trip form (the bytes System.Text.Json writes for finite values).</summary>
+    /// <summary>Writes a double in shortest round-trip form (the bytes System.Text.Json writes).</summary>
+    /// <exception cref="ArgumentException">NaN or an infinity, which JSON cannot express as a number.</exception>
     public void WriteDouble(double value)
     {
         if (_span.Length - _pos < 32) Grow(32);
@@ -116,27 +131,49 @@ public ref struct JsonOutput
             _pos += written;
             return;
         }
-        if (!double.IsFinite(value))
-        {
-            WriteRaw(double.IsNaN(value) ? "\"NaN\""u8 : value > 0 ? "\"Infinity\""u8 : "\"-Infinity\""u8);
-            return;
-        }
+        // Off the fast path only: short decimals are finite.
+        if (!double.IsFinite(value)) throw NonFinite(value);
         value.TryFormat(destination, out written, default, CultureInfo.InvariantCulture);
         _pos += written;
     }
 
-    /// <summary>Writes a float in shortest round-trip form; non-finite values as for doubles.</summary>
-    public void WriteSingle(float value)
+    /// <summary>Writes a double, or <c>null</c> for NaN and infinities (a schema type that allows null).</summary>
+    public void WriteDoubleOrNull(double value)
     {
-        if (!float.IsFinite(value))
+        if (_span.Length - _pos < 32) Grow(32);
+        if (ShortDecimal.TryFormat(value, _span.Slice(_pos), out int written))
         {
-            WriteRaw(float.IsNaN(value) ? "\"NaN\""u8 : value > 0 ? "\"Infinity\""u8 : "\"-Infinity\""u8);
+            _pos += written;
             return;
         }
+        if (!double.IsFinite(value))
+        {
+            WriteNull();
+            return;
+        }
+        value.TryFormat(_span.Slice(_pos), out written, default, CultureInfo.InvariantCulture);
+        _pos += written;
+    }
+
+    /// <summary>Writes a float in shortest round-trip form.</summary>
+    /// <exception cref="ArgumentException">NaN or an infinity, which JSON cannot express as a number.</exception>
+    public void WriteSingle(float value)
+    {
+        if (!float.IsFinite(value)) throw NonFinite(value);
         if (_span.Length - _pos < 32) Grow(32);
         value.TryFormat(_span.Slice(_pos), out int written, default, CultureInfo.InvariantCulture);
         _pos += written;
     }
+
+    /// <summary>Writes a float, or <c>null</c> for NaN and infinities (a schema type that allows null).</summary>
+    public void WriteSingleOrNull(float value)
+    {
+        if (float.IsFinite(value)) WriteSingle(value);
+        else WriteNull();
+    }
+
+    private static ArgumentException NonFinite(double value)
+        => new($"{value.ToString(CultureInfo.InvariantCulture)} is not a JSON number: a non-finite value can be written only as null (a nullable field) or left out (an optional field).", nameof(value));
 
     /// <summary>The low 24 bits of <paramref name="value"/> as six lower-case hex digits into <paramref name="destination"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -191,25 +228,28 @@ public ref struct JsonOutput
             WriteNull();
             return;
         }
-        if (SortKeys) WriteSorted(value);
-        else WriteRaw(JsonMarshal.GetRawUtf8Value(value));
+        ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
+        // A lone surrogate escape ("\ud800", as Python writes) is valid JSON text but no valid string: rewritten as U+FFFD.
+        if (SortKeys || JsonStrings.HasLoneSurrogateEscape(raw)) WriteElement(value);
+        else WriteRaw(raw);
     }
 
-    private void WriteSorted(JsonElement value)
+    /// <summary>Free-form JSON rebuilt value by value: keys sorted when <see cref="SortKeys"/>, strings re-encoded when they hold a lone surrogate escape.</summary>
+    private void WriteElement(JsonElement value)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                var properties = new System.Collections.Generic.List<JsonProperty>();
-                foreach (JsonProperty property in value.EnumerateObject()) properties.Add(property);
-                properties.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                var properties = new System.Collections.Generic.List<(string Name, JsonElement Value)>();
+                foreach (JsonProperty property in value.EnumerateObject()) properties.Add((Decode(JsonMarshal.GetRawUtf8PropertyName(property)), property.Value));
+                if (SortKeys) properties.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
                 WriteByte((byte)'{');
                 for (int i = 0; i < properties.Count; i++)
                 {
                     if (i > 0) WriteByte((byte)',');
                     WriteString(properties[i].Name);
                     WriteByte((byte)':');
-                    WriteSorted(properties[i].Value);
+                    WriteElement(properties[i].Value);
                 }
                 WriteByte((byte)'}');
                 break;
@@ -220,15 +260,23 @@ public ref struct JsonOutput
                 {
                     if (!first) WriteByte((byte)',');
                     first = false;
-                    WriteSorted(item);
+                    WriteElement(item);
                 }
                 WriteByte((byte)']');
+                break;
+            case JsonValueKind.String:
+                ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
+                if (JsonStrings.HasLoneSurrogateEscape(raw)) WriteString(Decode(raw.Slice(1, raw.Length - 2)));
+                else WriteRaw(raw);
                 break;
             default:
                 WriteRaw(JsonMarshal.GetRawUtf8Value(value));
                 break;
         }
     }
+
+    private static string Decode(ReadOnlySpan<byte> rawText)
+        => JsonStrings.Unescape(rawText) ?? throw new ArgumentException("Free-form JSON holds a string that is not valid UTF-8.", nameof(rawText));
 
     /// <summary>Writes a JSON string with the escaping rules in the type remarks.</summary>
     public void WriteString(string value)

@@ -40,6 +40,11 @@ internal static class EnvelopeLine
             error = "invalid JSON: " + ex.Message;
             return null;
         }
+        catch (Exception ex) when (ex is EventFormatException or InvalidOperationException)
+        {
+            error = "invalid string: " + ex.Message; // raw text that is not UTF-8
+            return null;
+        }
         error = type is null ? "no string 'type'" : id is null ? "no string 'id'" : timestamp is null ? "no numeric 'timestamp'" : null;
         if (error is not null) return null;
         DateTimeOffset time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(timestamp!.Value * 1000));
@@ -49,7 +54,7 @@ internal static class EnvelopeLine
     private static string? ReadString(ref Utf8JsonReader reader)
     {
         reader.Read();
-        if (reader.TokenType == JsonTokenType.String) return reader.GetString();
+        if (reader.TokenType == JsonTokenType.String) return Serialization.JsonStrings.GetString(ref reader);
         reader.Skip();
         return null;
     }

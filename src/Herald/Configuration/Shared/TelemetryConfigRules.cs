@@ -127,6 +127,7 @@ internal static class TelemetryConfigRules
         new ConfigRule("transforms", ConfigValueKind.Section),
         new ConfigRule("transforms.pipeline", ConfigValueKind.Pipeline),
         new ConfigRule("transforms.schema_redaction", ConfigValueKind.Boolean, "true"),
+        new ConfigRule("transforms.legacy_aliases", ConfigValueKind.Boolean, "false"),
     };
 
     private static readonly Dictionary<string, ConfigRule> ByPath = Index();

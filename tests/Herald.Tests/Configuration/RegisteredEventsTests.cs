@@ -100,6 +100,8 @@ public sealed class RegisteredEventsTests : IDisposable
         public static void WritePayload(ref JsonOutput json, in ImpostorTick value, ulong redactions) => json.WriteRaw("{}"u8);
         public static ulong PresentFields(in ImpostorTick value) => 0;
         public static string? Validate(in ImpostorTick value) => null;
+        public static bool HasFiniteChecks => false;
+        public static string? NonFiniteNumber(in ImpostorTick value) => null;
         public static ImpostorTick Read(ReadOnlySpan<byte> utf8) => default;
     }
 }

@@ -82,22 +82,28 @@ public sealed class ConfigurationSourcesTests : IDisposable
             ["telemetry:transport:file_path"] = output,
             ["telemetry:transport:worker_poll_seconds"] = "30", // only the stop flush can deliver in time
             ["telemetry:transport:buffer:flush_interval_ticks"] = "0",
+            // Names an event field with no registry passed: checked and applied against the registered events.
+            ["telemetry:transforms:pipeline:0:redact_fields:fields:0"] = "command",
+            ["telemetry:transforms:pipeline:0:redact_fields:kinds:0"] = "console.result",
         });
-        builder.Services.AddHerald(builder.Configuration.GetSection("telemetry"), HeraldEvents.Registry);
+        builder.Services.AddHerald(builder.Configuration.GetSection("telemetry"));
 
         using (IHost host = builder.Build())
         {
             await host.StartAsync();
             ITelemetrySink sink = host.Services.GetRequiredService<ITelemetrySink>();
             Assert.Same(host.Services.GetRequiredService<TelemetryPublisher>(), sink);
-            for (int i = 0; i < 100; i++) sink.Emit(new LoopTick { Tick = i, DurationMs = 1, AgentCount = 1, EventsEmitted = 0 });
+            for (int i = 0; i < 99; i++) sink.Emit(new LoopTick { Tick = i, DurationMs = 1, AgentCount = 1, EventsEmitted = 0 });
+            sink.Emit(new ConsoleResult { Tick = 99, Command = "give gold", Status = ConsoleResultStatus.Ok, DurationMs = 1 });
             await host.StopAsync();
 
             TransportStatus status = sink.TransportStatus;
             Assert.Equal(100, status.PayloadsFlushedTotal);
             Assert.Equal(0, status.DroppedMessages);
         }
-        Assert.Equal(100, File.ReadAllLines(output).Length);
+        string[] lines = File.ReadAllLines(output);
+        Assert.Equal(100, lines.Length);
+        Assert.Contains("\"command\":\"[REDACTED]\"", lines[^1]);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class TelemetryConfigTests
             """;
         // Event checks run once the file's own shape is valid, as at run time; this file fails the shape first.
         await V.AnalyzerAsync(Code, new[] { ("telemetry.yaml", Yaml) },
-            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 3, 11, 3, 16).WithArguments("telemetry.transport.type", "kafka", "must be one of stdout, file, tcp, http, websocket, prometheus"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 3, 11, 3, 16).WithArguments("telemetry.transport.type", "kafka", "must be one of stdout, file, tcp, http, websocket, prometheus, stub"),
             V.Diagnostic("HER201").WithSpan("telemetry.yaml", 5, 23, 5, 24).WithArguments("telemetry.transport.buffer.max_batch_size", "0", "must be at least 1 and at most 1000000"),
             V.Diagnostic("HER201").WithSpan("telemetry.yaml", 7, 7, 7, 18).WithArguments("telemetry.transport.worker.backpresure", "block", "unknown key; did you mean 'backpressure'?"));
     }
@@ -43,7 +43,45 @@ public sealed class TelemetryConfigTests
         await V.AnalyzerAsync(Code, new[] { ("telemetry.yaml", Yaml) },
             V.Diagnostic("HER201").WithSpan("telemetry.yaml", 4, 34, 4, 39).WithArguments("telemetry.transforms.pipeline[0].redact_fields.fields[0]", "isuer", "'console.result' has no field 'isuer'; did you mean 'issuer'?"),
             V.Diagnostic("HER201").WithSpan("telemetry.yaml", 4, 41, 4, 45).WithArguments("telemetry.transforms.pipeline[0].redact_fields.fields[1]", "tick", "'console.result.tick' cannot be redacted: only string and free-form fields among the first 64 can"),
-            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 5, 51, 5, 59).WithArguments("telemetry.transforms.pipeline[1].ensure_fields.required_fields_by_kind.loop.tik", "loop.tik", "no schema defines this event type; did you mean 'loop.tick'?"));
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 5, 51, 5, 59).WithArguments("telemetry.transforms.pipeline[1].ensure_fields.required_fields_by_kind.loop.tik", "loop.tik", "no schema defines this event type or x-kind; did you mean 'loop.tick'?"));
+    }
+
+    /// <summary>An event declared the way the generator writes it, with the schema's <c>x-kind</c> on its fields attribute.</summary>
+    private const string SnapshotEvent = """
+        using System;
+        using System.Buffers;
+        [Herald.EventFields(new[] { "tick", "policy_identity" }, new[] { "policy_identity" }, Kind = "snapshot")]
+        public readonly record struct WorldSnapshot : Herald.IEvent<WorldSnapshot>
+        {
+            public const string EventType = "world.snapshot";
+            static string Herald.IEvent<WorldSnapshot>.EventType => EventType;
+            public static ReadOnlySpan<byte> EventTypeUtf8 => "world.snapshot"u8;
+            public static string SchemaVersion => "1.0";
+            public static string? SchemaSource => null;
+            public static ulong SchemaRedactions => 0;
+            public static bool HasFiniteChecks => false;
+            public static void Write(IBufferWriter<byte> output, in WorldSnapshot value) { }
+            public static void WritePayload(ref Herald.Serialization.JsonOutput json, in WorldSnapshot value, ulong redactions) { }
+            public static ulong PresentFields(in WorldSnapshot value) => 0;
+            public static string? Validate(in WorldSnapshot value) => null;
+            public static string? NonFiniteNumber(in WorldSnapshot value) => null;
+            public static WorldSnapshot Read(ReadOnlySpan<byte> utf8) => default;
+        }
+        """;
+
+    [Fact]
+    public async Task HER201_a_kind_names_the_events_that_declare_it()
+    {
+        const string Yaml = """
+            telemetry:
+              transforms:
+                pipeline:
+                  - redact_fields: {fields: [policy_identity], kinds: [snapshot, snapshott]}
+                  - ensure_fields: {required_fields_by_kind: {snapshot: [tick, tock]}}
+            """;
+        await V.AnalyzerAsync(SnapshotEvent, new[] { ("telemetry.yaml", Yaml) },
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 4, 70, 4, 79).WithArguments("telemetry.transforms.pipeline[0].redact_fields.kinds[1]", "snapshott", "no schema defines this event type or x-kind; did you mean 'snapshot'?"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 5, 68, 5, 72).WithArguments("telemetry.transforms.pipeline[1].ensure_fields.required_fields_by_kind.snapshot[1]", "tock", "'world.snapshot' (of kind 'snapshot') has no field 'tock'; did you mean 'tick'?"));
     }
 
     [Fact]

@@ -448,7 +448,29 @@ public sealed class TelemetryPublisher : ITelemetrySink
     /// <inheritdoc />
     public bool TryGetLatest<TEvent>(out TEvent evt) where TEvent : IEvent<TEvent> => _latest.TryGet(out evt);
 
+    /// <summary>
+    /// Waits until everything emitted before the call is settled (sent or dropped), at most <paramref name="timeout"/>.
+    /// Returns false when time ran out first — e.g. in <c>block</c> mode while a collector is down, where the worker
+    /// keeps retrying — and true when every event is settled (or no worker is left to settle them).
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await FlushAsync(limit.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc />
+    /// <remarks>Unbounded while a worker keeps retrying (block mode against a dead collector): pass a token, or use the timeout overload.</remarks>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         long target = _buffer.Emitted;

@@ -335,9 +335,25 @@ internal sealed class FlushWorker
         return (length, count);
     }
 
+    /// <summary>
+    /// Sends one batch; false when it is given up (the caller counts it as dropped). In <c>block</c> mode a transient
+    /// failure is retried with capped backoff for as long as the publisher runs — block mode loses nothing to an outage —
+    /// and within <c>send_retry_limit</c> once shutdown has begun. In the drop modes the batch gets <c>send_retry_limit</c>
+    /// retries; a batch that uses them all opens the circuit: each later batch waits for the cool-down (1 s, doubling to
+    /// 30 s) and gets one try, so a dead collector costs one send per cool-down instead of a retry storm. Meanwhile the
+    /// buffer fills and the backpressure mode decides what is dropped; the first success closes the circuit.
+    /// </summary>
     private bool SendWithRetries(TransportBatch batch)
     {
         int retryLimit = _options.Transport.Worker.SendRetryLimit;
+        bool block = _options.Transport.Worker.Backpressure == BackpressureMode.Block;
+        if (!block && _circuitCooldown > TimeSpan.Zero)
+        {
+            // Shutting down with the circuit open: the collector was dead a moment ago, so do not spend the shutdown
+            // timeout on it; the batch is counted as dropped.
+            if (!WaitForCircuit()) return false;
+            retryLimit = 0; // half-open: one try
+        }
         for (int attempt = 0; ; attempt++)
         {
             long started = Stopwatch.GetTimestamp();
@@ -363,15 +379,44 @@ internal sealed class FlushWorker
                     _lastBatchCount = batch.Count;
                     _lastBatchBytes = batch.Lines.Length;
                     _consecutiveFailures = 0;
+                    _circuitCooldown = TimeSpan.Zero;
                     return true;
                 }
                 _consecutiveFailures++;
                 _failuresTotal++;
                 _error = result.Error;
             }
-            if (result.Outcome == SendOutcome.PermanentFailure || attempt >= retryLimit) return false;
-            if (_abort.Token.WaitHandle.WaitOne(Backoff(attempt, result.RetryAfter))) throw new OperationCanceledException(_abort.Token);
+            if (result.Outcome == SendOutcome.PermanentFailure) return false;
+            bool outlastOutage = block && !_stop.IsCancellationRequested;
+            if (!outlastOutage && attempt >= retryLimit)
+            {
+                if (!block) OpenCircuit();
+                return false;
+            }
+            // In block mode the attempt count keeps growing; the backoff caps at 5 s.
+            if (_abort.Token.WaitHandle.WaitOne(Backoff(Math.Min(attempt, 16), result.RetryAfter))) throw new OperationCanceledException(_abort.Token);
         }
+    }
+
+    private static readonly TimeSpan FirstCooldown = TimeSpan.FromSeconds(1), LongestCooldown = TimeSpan.FromSeconds(30);
+    private TimeSpan _circuitCooldown; // zero: closed
+    private long _circuitRetryAt;      // Stopwatch timestamp of the next half-open try
+
+    private void OpenCircuit()
+    {
+        _circuitCooldown = _circuitCooldown == TimeSpan.Zero ? FirstCooldown : TimeSpan.FromTicks(Math.Min(_circuitCooldown.Ticks * 2, LongestCooldown.Ticks));
+        _circuitRetryAt = Stopwatch.GetTimestamp() + (long)(_circuitCooldown.TotalSeconds * Stopwatch.Frequency);
+        string pause = _circuitCooldown.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+        lock (_statusLock) _error = $"{_error} (sends paused for {pause} s: the last batch failed {_options.Transport.Worker.SendRetryLimit + 1} times)";
+    }
+
+    /// <summary>Waits for the circuit's cool-down to end; false when shutdown begins first.</summary>
+    private bool WaitForCircuit()
+    {
+        TimeSpan left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _circuitRetryAt);
+        if (_stop.IsCancellationRequested) return false;
+        if (left > TimeSpan.Zero && _stop.Token.WaitHandle.WaitOne(left)) return false;
+        return true;
     }
 
     /// <summary>50 ms · 2^attempt, capped at 5 s, with ±20 % jitter; a peer's Retry-After wins.</summary>

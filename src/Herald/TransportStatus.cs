@@ -61,6 +61,13 @@ public sealed record TransportStatus
     /// <summary>Whether the transport authenticates to its peer.</summary>
     public required bool AuthEnabled { get; init; }
 
+    /// <summary>
+    /// Events sent a second time after a failure that may have delivered part of their batch (a tcp connection that
+    /// broke mid-write or stopped acknowledging): the receiver may hold them twice, with the same envelope <c>id</c>.
+    /// They are counted once in <see cref="PayloadsFlushedTotal"/>.
+    /// </summary>
+    public long ResentMessages { get; init; }
+
     /// <summary>Events refused by <c>ensure_fields</c> or <c>schema_validator</c> (also counted in <see cref="DroppedMessages"/>).</summary>
     public long RejectedMessages { get; init; }
 

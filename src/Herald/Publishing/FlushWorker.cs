@@ -40,6 +40,7 @@ internal sealed class FlushWorker
     private long _lastBatchBytes;
     private long _consecutiveFailures;
     private long _failuresTotal;
+    private long _resent;
     private int _restarts;
     private bool _alive; // from Start until the worker stops for good
     private bool _started;
@@ -122,9 +123,9 @@ internal sealed class FlushWorker
         lock (_statusLock) _alive = false;
     }
 
-    public (double? LastFlushMs, long LastBatchCount, long LastBatchBytes, long Consecutive, long Total, int Restarts, bool Alive, string? Error) Status()
+    public (double? LastFlushMs, long LastBatchCount, long LastBatchBytes, long Consecutive, long Total, int Restarts, bool Alive, string? Error, long Resent) Status()
     {
-        lock (_statusLock) return (_lastFlushMs, _lastBatchCount, _lastBatchBytes, _consecutiveFailures, _failuresTotal, _restarts, _alive, _error);
+        lock (_statusLock) return (_lastFlushMs, _lastBatchCount, _lastBatchBytes, _consecutiveFailures, _failuresTotal, _restarts, _alive, _error, _resent);
     }
 
     private void Run()
@@ -339,9 +340,9 @@ internal sealed class FlushWorker
     /// Sends one batch; false when it is given up (the caller counts it as dropped). In <c>block</c> mode a transient
     /// failure is retried with capped backoff for as long as the publisher runs — block mode loses nothing to an outage —
     /// and within <c>send_retry_limit</c> once shutdown has begun. In the drop modes the batch gets <c>send_retry_limit</c>
-    /// retries; a batch that uses them all opens the circuit: each later batch waits for the cool-down (1 s, doubling to
-    /// 30 s) and gets one try, so a dead collector costs one send per cool-down instead of a retry storm. Meanwhile the
-    /// buffer fills and the backpressure mode decides what is dropped; the first success closes the circuit.
+    /// retries; a batch that uses them all opens the circuit: until the cool-down (1 s, doubling to 30 s) has passed,
+    /// batches are given up without a send, and then one batch gets one try — so a dead collector costs one send per
+    /// cool-down instead of a retry storm, and the worker never sits on the buffer. The first success closes the circuit.
     /// </summary>
     private bool SendWithRetries(TransportBatch batch)
     {
@@ -349,11 +350,12 @@ internal sealed class FlushWorker
         bool block = _options.Transport.Worker.Backpressure == BackpressureMode.Block;
         if (!block && _circuitCooldown > TimeSpan.Zero)
         {
-            // Shutting down with the circuit open: the collector was dead a moment ago, so do not spend the shutdown
-            // timeout on it; the batch is counted as dropped.
-            if (!WaitForCircuit()) return false;
-            retryLimit = 0; // half-open: one try
+            // Open: given up at once (also during shutdown: the collector was dead a moment ago, so the shutdown timeout
+            // is not spent on it). Past the cool-down, half-open: one try.
+            if (_stop.IsCancellationRequested || Stopwatch.GetTimestamp() < _circuitRetryAt) return false;
+            retryLimit = 0;
         }
+        bool mayDuplicate = false; // an earlier attempt may have delivered part of this batch
         for (int attempt = 0; ; attempt++)
         {
             long started = Stopwatch.GetTimestamp();
@@ -380,11 +382,13 @@ internal sealed class FlushWorker
                     _lastBatchBytes = batch.Lines.Length;
                     _consecutiveFailures = 0;
                     _circuitCooldown = TimeSpan.Zero;
+                    if (mayDuplicate) _resent += batch.Count;
                     return true;
                 }
                 _consecutiveFailures++;
                 _failuresTotal++;
                 _error = result.Error;
+                mayDuplicate |= result.PartlyDelivered;
             }
             if (result.Outcome == SendOutcome.PermanentFailure) return false;
             bool outlastOutage = block && !_stop.IsCancellationRequested;
@@ -407,17 +411,9 @@ internal sealed class FlushWorker
         _circuitCooldown = _circuitCooldown == TimeSpan.Zero ? FirstCooldown : TimeSpan.FromTicks(Math.Min(_circuitCooldown.Ticks * 2, LongestCooldown.Ticks));
         _circuitRetryAt = Stopwatch.GetTimestamp() + (long)(_circuitCooldown.TotalSeconds * Stopwatch.Frequency);
         string pause = _circuitCooldown.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
-        lock (_statusLock) _error = $"{_error} (sends paused for {pause} s: the last batch failed {_options.Transport.Worker.SendRetryLimit + 1} times)";
+        lock (_statusLock) _error = $"{_error} (sends paused for {pause} s after a batch failed every try)";
     }
 
-    /// <summary>Waits for the circuit's cool-down to end; false when shutdown begins first.</summary>
-    private bool WaitForCircuit()
-    {
-        TimeSpan left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _circuitRetryAt);
-        if (_stop.IsCancellationRequested) return false;
-        if (left > TimeSpan.Zero && _stop.Token.WaitHandle.WaitOne(left)) return false;
-        return true;
-    }
 
     /// <summary>50 ms · 2^attempt, capped at 5 s, with ±20 % jitter; a peer's Retry-After wins.</summary>
     internal static TimeSpan Backoff(int attempt, TimeSpan? retryAfter)

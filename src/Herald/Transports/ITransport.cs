@@ -41,6 +41,12 @@ public enum SendOutcome
 /// <summary>The result of <see cref="ITransport.SendAsync"/>.</summary>
 public readonly record struct SendResult(SendOutcome Outcome, string? Error = null, TimeSpan? RetryAfter = null)
 {
+    /// <summary>
+    /// A failure after which part of the batch may have reached the peer (the connection broke mid-write, or the peer
+    /// stopped acknowledging): sending it again may deliver those events twice, and the worker counts them as resent.
+    /// </summary>
+    public bool PartlyDelivered { get; init; }
+
     /// <summary>Delivered.</summary>
     public static SendResult Success => new(SendOutcome.Success);
 

@@ -14,12 +14,14 @@ namespace Herald.Transports;
 /// </summary>
 /// <remarks>
 /// <para>Connects on the first send, after any failure, and when the collector has closed the connection
-/// (checked before each batch); a failed or timed-out send closes the connection and is reported as transient,
-/// so the worker retries the whole batch with backoff and jitter. A batch is written whole or retried whole:
-/// when a connection breaks after part of a batch reached the collector, the retry sends those lines again —
-/// delivery is at-least-once, and the envelope <c>id</c> identifies duplicates. TCP has no acknowledgement of
-/// what the collector processed: lines written just before a collector dies without closing its connection can
-/// be lost; collectors that need more should take the http transport.</para>
+/// (checked before each batch). A batch counts as sent only when the collector's TCP stack has acknowledged every
+/// byte of it (on Linux; see <see cref="UnacknowledgedBytes"/>): a collector that accepts and never reads gets
+/// nothing counted as flushed. A failed, timed-out or unacknowledged send closes the connection and is reported
+/// as transient, so the worker sends the whole batch again on a new connection — at-least-once: lines that had
+/// reached the collector before the failure arrive twice (counted in <c>ResentMessages</c>; the envelope <c>id</c>
+/// identifies them). An acknowledgement comes from the collector's kernel, not its application: lines a collector
+/// process had received but not yet read when it was killed are lost; collectors that need more should take the
+/// http transport, which counts a batch only once the server answered.</para>
 /// <para>TLS (<c>enable_tls</c>) validates the collector's certificate against the system trust store, or
 /// against the PEM bundle in <c>tls_ca_file</c>, or accepts exactly the certificate whose SHA-256 is
 /// <c>tls_pin_sha256</c> (for self-signed collectors). There is no accept-all switch.</para>
@@ -56,23 +58,31 @@ public sealed class TcpTransport : ITransport
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_sendTimeout);
+        bool writing = false; // from here on, part of the batch may reach the collector even if the send fails
         try
         {
             if (_client is not null && PeerClosed(_client.Client)) Disconnect();
             Stream stream = _stream ?? await ConnectAsync(timeout.Token).ConfigureAwait(false);
+            writing = true;
             await stream.WriteAsync(batch.Lines, timeout.Token).ConfigureAwait(false);
             await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
-            return SendResult.Success;
+            // Written is not delivered: the bytes may sit in this machine's send queue. Success means the collector's
+            // side acknowledged them all.
+            var (acknowledged, waiting) = await UnacknowledgedBytes.WaitAsync(_client!.Client, timeout.Token).ConfigureAwait(false);
+            if (acknowledged) return SendResult.Success;
+            Disconnect();
+            return SendResult.Transient(string.Create(CultureInfo.InvariantCulture,
+                $"{_host}:{_port} did not acknowledge {waiting} of {batch.Lines.Length} bytes within {_sendTimeout.TotalSeconds} s (it does not read)")) with { PartlyDelivered = true };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Disconnect();
-            return SendResult.Transient($"send to {_host}:{_port} timed out after {_sendTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+            return SendResult.Transient($"send to {_host}:{_port} timed out after {_sendTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s") with { PartlyDelivered = writing };
         }
         catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException or ObjectDisposedException)
         {
             Disconnect();
-            return SendResult.Transient($"{ex.GetType().Name}: {ex.Message}");
+            return SendResult.Transient($"{ex.GetType().Name}: {ex.Message}") with { PartlyDelivered = writing };
         }
     }
 

@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.IO;
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Runtime.CompilerServices;
 
 namespace Herald;
@@ -9,8 +12,8 @@ namespace Herald;
 /// <summary>
 /// The process-wide set of generated registries. Every project with schemas registers its <c>HeraldEvents.Registry</c>
 /// from a generated module initializer; <see cref="EventRegistry.Registered"/> merges them. A module initializer runs
-/// only when its assembly is first used, so the first read also runs those of the assemblies the application
-/// references (transitively) that reference Herald: a shared event library counts before any of its types is touched.
+/// only when its assembly is first used, so the first read also runs those of the application's assemblies that
+/// reference Herald: a shared event library counts before any of its types is touched.
 /// </summary>
 internal sealed class EventRegistration(bool loadsReferences)
 {
@@ -100,33 +103,65 @@ internal sealed class EventRegistration(bool loadsReferences)
         }
     }
 
+    /// <summary>
+    /// Runs the module initializers of the application's assemblies that reference Herald: those the host resolves
+    /// (<c>TRUSTED_PLATFORM_ASSEMBLIES</c>: the application's own files and its packages' — found even when no code
+    /// refers to them, which the compiler's reference list would miss) and those already loaded (plugins).
+    /// </summary>
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026",
         Justification = "Only finds assemblies to initialize early; a trimmed-away reference has no events to register, and a used one registers itself when it loads.")]
     private static void RunReferencedModuleInitializers()
     {
         string herald = typeof(EventRegistration).Assembly.GetName().Name!;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { herald };
-        var pending = new Stack<Assembly>(AppDomain.CurrentDomain.GetAssemblies());
-        if (Assembly.GetEntryAssembly() is { } entry) pending.Push(entry);
-        while (pending.Count > 0)
+        foreach (Assembly loaded in AppDomain.CurrentDomain.GetAssemblies())
         {
-            Assembly assembly = pending.Pop();
-            if (assembly.IsDynamic || IsPlatform(assembly.GetName().Name) || !seen.Add(assembly.GetName().Name ?? "")) continue;
-            AssemblyName[] references = assembly.GetReferencedAssemblies();
-            if (references.Any(r => string.Equals(r.Name, herald, StringComparison.OrdinalIgnoreCase)))
-                RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
-            foreach (AssemblyName reference in references)
+            string? name = loaded.GetName().Name;
+            if (loaded.IsDynamic || IsPlatform(name) || !seen.Add(name ?? "")) continue;
+            if (loaded.GetReferencedAssemblies().Any(r => string.Equals(r.Name, herald, StringComparison.OrdinalIgnoreCase)))
+                RuntimeHelpers.RunModuleConstructor(loaded.ManifestModule.ModuleHandle);
+        }
+        foreach (string path in ResolvableAssemblyPaths())
+        {
+            string name = Path.GetFileNameWithoutExtension(path);
+            if (IsPlatform(name) || seen.Contains(name) || !ReferencesAssembly(path, herald)) continue;
+            try
             {
-                if (IsPlatform(reference.Name) || seen.Contains(reference.Name ?? "")) continue;
-                try
-                {
-                    pending.Push(Assembly.Load(reference));
-                }
-                catch (Exception ex) when (ex is System.IO.IOException or BadImageFormatException)
-                {
-                    // A reference the application never loads (absent at run time): it cannot have registered events.
-                }
+                Assembly assembly = Assembly.Load(new AssemblyName(name));
+                seen.Add(name);
+                RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
             }
+            catch (Exception ex) when (ex is IOException or BadImageFormatException)
+            {
+                // Listed but not loadable here (another architecture, a trimmed-away file): it registers nothing.
+            }
+        }
+    }
+
+    /// <summary>The assembly files the host resolves for this application; empty where it does not say (single-file apps).</summary>
+    internal static IEnumerable<string> ResolvableAssemblyPaths()
+        => AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is string list
+            ? list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            : Array.Empty<string>();
+
+    /// <summary>Whether the assembly file references <paramref name="name"/>, read from its metadata without loading it.</summary>
+    internal static bool ReferencesAssembly(string path, string name)
+    {
+        try
+        {
+            using FileStream file = File.OpenRead(path);
+            using var pe = new PEReader(file);
+            if (!pe.HasMetadata) return false;
+            MetadataReader metadata = pe.GetMetadataReader();
+            foreach (AssemblyReferenceHandle handle in metadata.AssemblyReferences)
+            {
+                if (metadata.StringComparer.Equals(metadata.GetAssemblyReference(handle).Name, name, ignoreCase: true)) return true;
+            }
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
+        {
+            return false;
         }
     }
 }

@@ -31,6 +31,23 @@ public sealed class RegisteredEventsTests : IDisposable
     }
 
     [Fact]
+    public void Event_libraries_are_found_among_the_hosts_assemblies_by_their_metadata_without_loading_them()
+    {
+        // What finds a library of events that no code of the application refers to yet (the compiler leaves such a
+        // reference out of the application's own metadata; the host's list of assemblies still has the file).
+        List<string> paths = EventRegistration.ResolvableAssemblyPaths().ToList();
+        string events = Assert.Single(paths, p => Path.GetFileName(p) == "Herald.Events.dll");
+        string runtime = Assert.Single(paths, p => Path.GetFileName(p) == "System.Runtime.dll");
+
+        Assert.True(EventRegistration.ReferencesAssembly(events, "Herald"));
+        Assert.False(EventRegistration.ReferencesAssembly(runtime, "Herald"));
+        Assert.False(EventRegistration.ReferencesAssembly(Path.Combine(_dir, "missing.dll"), "Herald"));
+        string notAnAssembly = Path.Combine(_dir, "garbage.dll");
+        File.WriteAllBytes(notAnAssembly, [0x4D, 0x5A, 1, 2, 3]);
+        Assert.False(EventRegistration.ReferencesAssembly(notAnAssembly, "Herald"));
+    }
+
+    [Fact]
     public void Registering_a_registry_again_changes_nothing()
     {
         int before = EventRegistry.Registered.All.Length;

@@ -20,9 +20,11 @@ namespace Herald.Transports;
 /// delivery is at-least-once, and the envelope <c>id</c> identifies duplicates. TCP has no acknowledgement of
 /// what the collector processed: lines written just before a collector dies without closing its connection can
 /// be lost; collectors that need more should take the http transport.</para>
-/// <para>TLS (<c>enable_tls</c>) validates the collector's certificate against the system trust store, or
-/// against the PEM bundle in <c>tls_ca_file</c>, or accepts exactly the certificate whose SHA-256 is
-/// <c>tls_pin_sha256</c> (for self-signed collectors). There is no accept-all switch.</para>
+/// <para>TLS (<c>enable_tls</c>) validates the collector's certificate against the system trust store and the host
+/// name, or against the PEM bundle in <c>tls_ca_file</c> and the host name, or accepts a certificate whose public
+/// key's SHA-256 is <c>tls_pin_sha256</c> and whose validity dates hold (for self-signed collectors). There is no
+/// accept-all switch. A refused certificate is a transient failure whose error names the cause
+/// (<see cref="CertificateTrust"/>).</para>
 /// </remarks>
 public sealed class TcpTransport : ITransport
 {
@@ -72,7 +74,9 @@ public sealed class TcpTransport : ITransport
         catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException or ObjectDisposedException)
         {
             Disconnect();
-            return SendResult.Transient($"{ex.GetType().Name}: {ex.Message}");
+            // A refused certificate is transient like any failed connection: the worker's backoff paces the retries,
+            // and the collector's operator can fix it (a renewed certificate, a corrected clock) without a restart here.
+            return SendResult.Transient(_trust.Explain(ex, $"{_host}:{_port}") ?? $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -92,6 +96,7 @@ public sealed class TcpTransport : ITransport
             Stream stream = client.GetStream();
             if (_tls)
             {
+                _trust.Forget();
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false, _trust.Validate);
                 await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = _host }, cancellationToken).ConfigureAwait(false);
                 stream = ssl;

@@ -87,7 +87,7 @@ internal sealed class CertificateTrust
     {
         if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
             return "no certificate: the server presented none";
-        X509Certificate2? owned = certificate as X509Certificate2 is null ? new X509Certificate2(certificate) : null;
+        X509Certificate2? owned = certificate is X509Certificate2 ? null : new X509Certificate2(certificate);
         X509Certificate2 leaf = owned ?? (X509Certificate2)certificate;
         try
         {

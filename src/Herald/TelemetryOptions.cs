@@ -143,7 +143,10 @@ public sealed record TransportOptions
     /// <summary><c>tls_ca_file</c>: a PEM bundle of the roots to trust instead of the system store (with <c>enable_tls</c>).</summary>
     public string? TlsCaFile { get; init; }
 
-    /// <summary><c>tls_pin_sha256</c>: accept exactly the certificate with this SHA-256 (64 hex digits; with <c>enable_tls</c>).</summary>
+    /// <summary>
+    /// <c>tls_pin_sha256</c>: accept a certificate whose public key (DER SubjectPublicKeyInfo) has this SHA-256 — 64 hex
+    /// digits or <c>sha256//BASE64</c> — and whose validity dates hold; name and chain are not checked (with <c>enable_tls</c>).
+    /// </summary>
     public string? TlsPinSha256 { get; init; }
 
     /// <summary><c>send_timeout_seconds</c>: the longest one send may take.</summary>

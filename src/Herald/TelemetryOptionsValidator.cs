@@ -94,7 +94,7 @@ public static class TelemetryOptionsValidator
             }
             catch (Exception ex) when (ex is ArgumentException or FormatException)
             {
-                errors.Add(new ConfigError(key + ".tls_pin_sha256", t.TlsPinSha256, "must be the certificate's SHA-256: 64 hex digits (colons allowed)"));
+                errors.Add(new ConfigError(key + ".tls_pin_sha256", t.TlsPinSha256, "must be the SHA-256 of the certificate's public key (SubjectPublicKeyInfo): 64 hex digits (colons allowed) or sha256//BASE64, as curl's --pinnedpubkey"));
             }
         }
         if (TelemetryConfigRules.Rule("transport.send_timeout_seconds").CheckRange(t.SendTimeoutSeconds) is { } why)

@@ -30,6 +30,7 @@ public sealed class HttpTransport : ITransport
     private readonly bool _gzip;
     private readonly TimeSpan _sendTimeout;
     private readonly AuthenticationHeaderValue? _authorization;
+    private readonly CertificateTrust _trust;
 
     /// <summary>Creates the transport from <c>telemetry.transport</c>.</summary>
     /// <exception cref="ArgumentException">The endpoint is not an http(s) URL, the token variable is not set, or the TLS settings cannot be used.</exception>
@@ -48,8 +49,8 @@ public sealed class HttpTransport : ITransport
             ConnectTimeout = _sendTimeout,
             AutomaticDecompression = DecompressionMethods.None,
         };
-        if (options.TlsCaFile is { Length: > 0 } || options.TlsPinSha256 is { Length: > 0 })
-            handler.SslOptions.RemoteCertificateValidationCallback = CertificateTrust.From(options).Validate;
+        _trust = CertificateTrust.From(options); // the system store unless tls_ca_file or tls_pin_sha256; explains refusals
+        handler.SslOptions.RemoteCertificateValidationCallback = _trust.Validate;
         _client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     }
 
@@ -66,6 +67,7 @@ public sealed class HttpTransport : ITransport
         timeout.CancelAfter(_sendTimeout);
         try
         {
+            _trust.Forget();
             using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = Content(batch) };
             request.Headers.Authorization = _authorization;
             using HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
@@ -77,6 +79,7 @@ public sealed class HttpTransport : ITransport
         }
         catch (HttpRequestException ex)
         {
+            if (_trust.Explain(ex, _endpoint.GetLeftPart(UriPartial.Authority)) is { } refused) return SendResult.Transient(refused);
             return SendResult.Transient($"{nameof(HttpRequestException)}: {ex.Message}");
         }
     }

@@ -22,9 +22,11 @@ namespace Herald.Transports;
 /// identifies them). An acknowledgement comes from the collector's kernel, not its application: lines a collector
 /// process had received but not yet read when it was killed are lost; collectors that need more should take the
 /// http transport, which counts a batch only once the server answered.</para>
-/// <para>TLS (<c>enable_tls</c>) validates the collector's certificate against the system trust store, or
-/// against the PEM bundle in <c>tls_ca_file</c>, or accepts exactly the certificate whose SHA-256 is
-/// <c>tls_pin_sha256</c> (for self-signed collectors). There is no accept-all switch.</para>
+/// <para>TLS (<c>enable_tls</c>) validates the collector's certificate against the system trust store and the host
+/// name, or against the PEM bundle in <c>tls_ca_file</c> and the host name, or accepts a certificate whose public
+/// key's SHA-256 is <c>tls_pin_sha256</c> and whose validity dates hold (for self-signed collectors). There is no
+/// accept-all switch. A refused certificate is a transient failure whose error names the cause
+/// (<see cref="CertificateTrust"/>).</para>
 /// </remarks>
 public sealed class TcpTransport : ITransport
 {
@@ -82,7 +84,9 @@ public sealed class TcpTransport : ITransport
         catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException or ObjectDisposedException)
         {
             Disconnect();
-            return SendResult.Transient($"{ex.GetType().Name}: {ex.Message}") with { PartlyDelivered = writing };
+            // A refused certificate is transient like any failed connection: the worker's backoff paces the retries,
+            // and the collector's operator can fix it (a renewed certificate, a corrected clock) without a restart here.
+            return SendResult.Transient(_trust.Explain(ex, $"{_host}:{_port}") ?? $"{ex.GetType().Name}: {ex.Message}") with { PartlyDelivered = writing };
         }
     }
 
@@ -102,6 +106,7 @@ public sealed class TcpTransport : ITransport
             Stream stream = client.GetStream();
             if (_tls)
             {
+                _trust.Forget();
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false, _trust.Validate);
                 await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = _host }, cancellationToken).ConfigureAwait(false);
                 stream = ssl;

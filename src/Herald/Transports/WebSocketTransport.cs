@@ -23,7 +23,7 @@ public sealed class WebSocketTransport : ITransport
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
     private readonly Uri _endpoint;
     private readonly TimeSpan _sendTimeout;
-    private readonly CertificateTrust? _trust;
+    private readonly CertificateTrust _trust;
     private readonly string? _token;
     private ClientWebSocket? _socket;
     private Task _drain = Task.CompletedTask;
@@ -37,7 +37,7 @@ public sealed class WebSocketTransport : ITransport
             throw new ArgumentException($"endpoint '{options.Endpoint}' is not a ws:// or wss:// URL.", nameof(options));
         _endpoint = uri;
         _sendTimeout = TimeSpan.FromSeconds(options.SendTimeoutSeconds);
-        if (options.TlsCaFile is { Length: > 0 } || options.TlsPinSha256 is { Length: > 0 }) _trust = CertificateTrust.From(options);
+        _trust = CertificateTrust.From(options); // the system store unless tls_ca_file or tls_pin_sha256; explains refusals
         _token = BearerToken.FromEnvironment(options.AuthTokenEnv);
     }
 
@@ -67,6 +67,7 @@ public sealed class WebSocketTransport : ITransport
         catch (Exception ex) when (ex is WebSocketException or System.Net.Http.HttpRequestException or ObjectDisposedException or InvalidOperationException)
         {
             Drop();
+            if (_trust.Explain(ex, _endpoint.GetLeftPart(UriPartial.Authority)) is { } refused) return SendResult.Transient(refused);
             return SendResult.Transient($"{ex.GetType().Name}: {ex.Message}");
         }
     }
@@ -99,7 +100,8 @@ public sealed class WebSocketTransport : ITransport
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = KeepAlive;
-        if (_trust is not null) socket.Options.RemoteCertificateValidationCallback = _trust.Validate;
+        socket.Options.RemoteCertificateValidationCallback = _trust.Validate;
+        _trust.Forget();
         if (_token is not null) socket.Options.SetRequestHeader("Authorization", "Bearer " + _token);
         try
         {

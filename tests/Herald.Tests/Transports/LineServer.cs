@@ -15,12 +15,17 @@ internal sealed class LineServer : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly X509Certificate2? _certificate;
+    private readonly SslStreamCertificateContext? _context;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    public LineServer(X509Certificate2? certificate = null, int port = 0)
+    /// <param name="certificate">TLS with this certificate; plain TCP when null.</param>
+    /// <param name="port">The port; a free one when 0.</param>
+    /// <param name="chain">Certificates sent after <paramref name="certificate"/> in the handshake (its issuers).</param>
+    public LineServer(X509Certificate2? certificate = null, int port = 0, X509Certificate2Collection? chain = null)
     {
         _certificate = certificate;
+        if (certificate is not null && chain is not null) _context = SslStreamCertificateContext.Create(certificate, chain, offline: true);
         _listener = new TcpListener(IPAddress.Loopback, port);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -74,7 +79,7 @@ internal sealed class LineServer : IAsyncDisposable
                 if (_certificate is not null)
                 {
                     var ssl = new SslStream(stream);
-                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, _stop.Token);
+                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _context is null ? _certificate : null, ServerCertificateContext = _context }, _stop.Token);
                     stream = ssl;
                 }
                 using var reader = new StreamReader(stream, Encoding.UTF8);

@@ -17,32 +17,37 @@ internal static class TelemetrySettings
 
     public static (TelemetryOptions Options, string Origin) Load(SimArguments args)
     {
-        var builder = new ConfigurationBuilder();
         string? file = args.ConfigFile ?? (File.Exists("telemetry.yaml") ? "telemetry.yaml" : null);
-        string origin;
-        if (file is null)
+        IConfigurationRoot root = Build(file, args, embeddedDefaults: file is null);
+        // The embedded defaults name one transport; a transports list from the environment or the command line
+        // replaces them instead of clashing with them.
+        bool listGiven = root.GetSection("telemetry:transports").GetChildren().Any();
+        if (file is null && listGiven) root = Build(file, args, embeddedDefaults: false);
+
+        string origin = file is not null ? Path.GetFullPath(file) : listGiven ? "no file" : "embedded defaults";
+        IEnumerable<string> fromEnvironment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("TELEMETRY__", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal);
+        if (fromEnvironment.Any()) origin += " + environment " + string.Join(" ", fromEnvironment);
+        if (args.TelemetryOverrides.Count > 0) origin += " + " + string.Join(" ", args.TelemetryOverrides);
+        return (TelemetryOptions.FromConfiguration(root.GetSection("telemetry"), events: null), origin);
+    }
+
+    private static IConfigurationRoot Build(string? file, SimArguments args, bool embeddedDefaults)
+    {
+        var builder = new ConfigurationBuilder();
+        if (embeddedDefaults)
         {
             builder.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["telemetry:transport:type"] = "file",
                 ["telemetry:transport:file_path"] = DefaultFile,
             });
-            origin = "embedded defaults";
         }
-        else
-        {
-            builder.AddTelemetryFile(file);
-            origin = Path.GetFullPath(file);
-        }
+        if (file is not null) builder.AddTelemetryFile(file);
         // All variables, as a generic host adds them: only TELEMETRY__* land in the telemetry section read below.
         builder.AddEnvironmentVariables();
-        IEnumerable<string> fromEnvironment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
-            .Where(k => k.StartsWith("TELEMETRY__", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal);
-        if (fromEnvironment.Any()) origin += " + environment " + string.Join(" ", fromEnvironment);
         builder.AddCommandLine(args.TelemetryOverrides.ToArray());
-        if (args.TelemetryOverrides.Count > 0) origin += " + " + string.Join(" ", args.TelemetryOverrides);
-        IConfigurationRoot root = builder.Build();
-        return (TelemetryOptions.FromConfiguration(root.GetSection("telemetry"), events: null), origin);
+        return builder.Build();
     }
 
     /// <summary>Where the events go, in words: <c>file → /abs/path</c>, <c>http → URL</c>, ...</summary>

@@ -61,7 +61,7 @@ internal sealed class EventRegistration(bool loadsReferences)
         }
         catch (InvalidOperationException ex)
         {
-            throw new TelemetryConfigException(new[] { new ConfigError("events", null, ex.Message) });
+            throw new TelemetryConfigException(new[] { new ConfigError("TelemetryOptions.Events", "(the registered events)", ex.Message) });
         }
         return merged.All.IsEmpty ? null : merged;
     }

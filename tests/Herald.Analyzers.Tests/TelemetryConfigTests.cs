@@ -95,7 +95,7 @@ public sealed class TelemetryConfigTests
                   endpont: "http://127.0.0.1:9/ingest"
             """;
         await V.AnalyzerAsync(Code, new[] { ("telemetry.yaml", Yaml) },
-            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 4, 13, 4, 17).WithArguments("telemetry.transports[1].endpoint", "http", "required for the http transport, as an http(s) URL"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 4, 13, 4, 17).WithArguments("telemetry.transports[1].endpoint", "(missing)", "required for the http transport, as an http(s) URL"),
             V.Diagnostic("HER201").WithSpan("telemetry.yaml", 5, 7, 5, 14).WithArguments("telemetry.transports[1].endpont", "http://127.0.0.1:9/ingest", "unknown key; did you mean 'endpoint'?"));
     }
 

@@ -16,15 +16,7 @@ internal static class TelemetryConfigLoader
 {
     public static TelemetryOptions FromFile(string path, EventRegistry? events)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new TelemetryConfigException(new[] { new ConfigError("telemetry", path, "cannot read the configuration file: " + ex.Message) });
-        }
+        string text = ReadFile(path);
         ConfigNode document;
         try
         {
@@ -51,7 +43,7 @@ internal static class TelemetryConfigLoader
         ConfigNode document;
         try
         {
-            document = ConfigTextParser.Parse(File.ReadAllText(path));
+            document = ConfigTextParser.Parse(ReadFile(path));
         }
         catch (ConfigSyntaxException ex)
         {
@@ -60,6 +52,19 @@ internal static class TelemetryConfigLoader
         var pairs = new List<KeyValuePair<string, string?>>();
         Flatten(document, prefix: null, pairs);
         return pairs;
+    }
+
+    /// <summary>The file's text; a file that cannot be read (missing, a directory, no permission) is a configuration error.</summary>
+    private static string ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new TelemetryConfigException(new[] { new ConfigError("telemetry", path, "cannot read the configuration file: " + ex.Message) });
+        }
     }
 
     private static void Flatten(ConfigNode node, string? prefix, List<KeyValuePair<string, string?>> into)

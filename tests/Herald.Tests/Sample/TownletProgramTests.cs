@@ -42,6 +42,8 @@ public sealed class TownletProgramTests : IDisposable
     [InlineData("--telemetry:transport:type=http --telemetry:transport:endpoint=http://127.0.0.1:9/ --telemetry:transport:auth_token_env=HERALD_TEST_UNSET_TOKEN", "auth_token_env = HERALD_TEST_UNSET_TOKEN: the environment variable is not set")]
     [InlineData("--telemetry:transport:type=http --telemetry:transport:endpoint=https://127.0.0.1:9/ --telemetry:transport:tls_ca_file=missing-ca.pem", "the http transport cannot be opened")]
     [InlineData("--telemetry:transport:buffer:max_batch_size=0", "telemetry.transport.buffer.max_batch_size = 0: must be at least 1")]
+    [InlineData("--config no-such-file.yaml", "no-such-file.yaml: cannot read the configuration file")]
+    [InlineData("--config .", ": cannot read the configuration file: Access to the path")] // a directory
     public async Task Every_configuration_error_exits_2_with_the_message(string overrides, string expected)
     {
         var (exitCode, _, stderr) = await RunAsync(["--ticks", "10", .. overrides.Split(' ')]);
@@ -64,6 +66,22 @@ public sealed class TownletProgramTests : IDisposable
         Assert.Contains($"file → {file}", stdout);
         Assert.True(File.ReadLines(file).Count() > 120);
         Assert.False(File.Exists(Path.Combine(_dir, "telemetry", "events.jsonl")));
+    }
+
+    [Fact]
+    public async Task A_transports_list_from_the_environment_replaces_the_embedded_transport()
+    {
+        string a = Path.Combine(_dir, "a.jsonl"), b = Path.Combine(_dir, "b.jsonl");
+        var (exitCode, stdout, stderr) = await RunAsync(["--ticks", "60", "--no-progress"], new Dictionary<string, string>
+        {
+            ["TELEMETRY__TRANSPORTS__0__TYPE"] = "file", ["TELEMETRY__TRANSPORTS__0__FILE_PATH"] = a,
+            ["TELEMETRY__TRANSPORTS__1__TYPE"] = "file", ["TELEMETRY__TRANSPORTS__1__FILE_PATH"] = b,
+        });
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+        Assert.Contains($"file → {a}, file → {b}", stdout);
+        Assert.Equal(File.ReadAllLines(a).Length, File.ReadAllLines(b).Length);
+        Assert.True(File.ReadAllLines(a).Length > 60);
     }
 
     [Fact]
@@ -90,8 +108,13 @@ public sealed class TownletProgramTests : IDisposable
         [
             "queue_length", "queue_length_peak", "dropped_messages", "last_flush_duration_ms", "last_batch_count", "last_flush_payload_bytes",
             "payloads_flushed_total", "bytes_flushed_total", "consecutive_send_failures", "send_failures_total",
-            "worker_restart_count", "worker_alive", "worker_error",
+            "worker_restart_count", "worker_alive", "worker_error", "events_emitted", "resent_messages", "rejected_messages",
+            "last_rejection", "handler_errors", "handler_deliveries_dropped", "auth_enabled", "provider",
         ];
+        // Every public counter of TransportStatus has its key (snake_case of the property), so none is forgotten.
+        foreach (var property in typeof(TransportStatus).GetProperties().Where(p => p.Name is not ("Transports" or "EqualityContract")))
+            Assert.Contains(string.Concat(property.Name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()))
+            , counters);
         Assert.All(lines, line => Assert.All(counters, c => Assert.Contains(" " + c + "=", line)));
         Assert.Contains("worker_alive=true", lines[^1]);
     }

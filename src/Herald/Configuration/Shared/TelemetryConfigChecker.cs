@@ -185,8 +185,10 @@ internal sealed class TelemetryConfigChecker
     private void RequireText(string key, ConfigNode transport, ConfigNode typeNode, string name, string reason)
     {
         ConfigNode? value = Lookup(transport, name);
-        if (value is null || value.Kind != ConfigNodeKind.Scalar || string.IsNullOrWhiteSpace(value.Value))
-            Report(key + "." + name, value ?? typeNode, reason);
+        if (value is not null && value.Kind == ConfigNodeKind.Scalar && !string.IsNullOrWhiteSpace(value.Value)) return;
+        // Missing: reported at the type that requires it, with no value (the type's own value would read as this key's).
+        if (value is null) _issues.Add(new ConfigIssue(key + "." + name, null, reason, typeNode.Line, typeNode.Column));
+        else Report(key + "." + name, value, reason);
     }
 
     /// <summary><c>transports</c>: a non-empty list of connections, each checked with the <c>transport.*</c> rules of its keys.</summary>

@@ -149,6 +149,30 @@ public sealed record TransportOptions
     /// </summary>
     public string? TlsPinSha256 { get; init; }
 
+    /// <summary>
+    /// <c>file_mode</c> (file, prometheus): the permissions of files the transport creates, as an octal string, set exactly
+    /// whatever the umask; existing files keep theirs. Not set: <c>0640</c> (file), <c>0644</c> (prometheus).
+    /// </summary>
+    public string? FileMode { get; init; }
+
+    /// <summary>
+    /// <c>directory_mode</c> (file, prometheus): the permissions of directories the transport creates for <c>file_path</c>,
+    /// octal. Not set: <c>0750</c> (file), <c>0755</c> (prometheus).
+    /// </summary>
+    public string? DirectoryMode { get; init; }
+
+    /// <summary><c>max_file_bytes</c> (file): rotate before a batch would make the active file larger than this (0: never).</summary>
+    public long MaxFileBytes { get; init; }
+
+    /// <summary><c>rotate_interval_seconds</c> (file): rotate before a batch once the active file has been open this long (0: never).</summary>
+    public double RotateIntervalSeconds { get; init; }
+
+    /// <summary><c>retained_files</c> (file): closed files kept after a rotation, the oldest deleted first (0: keep all).</summary>
+    public int RetainedFiles { get; init; } = 10;
+
+    /// <summary><c>compress_rotated</c> (file): gzip closed files after rotation (<c>events.000001.jsonl.gz</c>).</summary>
+    public bool CompressRotated { get; init; }
+
     /// <summary><c>send_timeout_seconds</c>: the longest one send may take.</summary>
     public double SendTimeoutSeconds { get; init; } = 1.0;
 

@@ -99,6 +99,16 @@ public static class TelemetryOptionsValidator
         }
         if (TelemetryConfigRules.Rule("transport.send_timeout_seconds").CheckRange(t.SendTimeoutSeconds) is { } why)
             errors.Add(new ConfigError(key + ".send_timeout_seconds", t.SendTimeoutSeconds.ToString(CultureInfo.InvariantCulture), why));
+        if (Transports.FileModes.Check(t.FileMode, directory: false) is { } badFileMode)
+            errors.Add(new ConfigError(key + ".file_mode", t.FileMode, badFileMode));
+        if (Transports.FileModes.Check(t.DirectoryMode, directory: true) is { } badDirectoryMode)
+            errors.Add(new ConfigError(key + ".directory_mode", t.DirectoryMode, badDirectoryMode));
+        if (TelemetryConfigRules.Rule("transport.max_file_bytes").CheckRange(t.MaxFileBytes) is { } badMax)
+            errors.Add(new ConfigError(key + ".max_file_bytes", t.MaxFileBytes.ToString(CultureInfo.InvariantCulture), badMax));
+        if (TelemetryConfigRules.Rule("transport.rotate_interval_seconds").CheckRange(t.RotateIntervalSeconds) is { } badInterval)
+            errors.Add(new ConfigError(key + ".rotate_interval_seconds", t.RotateIntervalSeconds.ToString(CultureInfo.InvariantCulture), badInterval));
+        if (TelemetryConfigRules.Rule("transport.retained_files").CheckRange(t.RetainedFiles) is { } badRetained)
+            errors.Add(new ConfigError(key + ".retained_files", t.RetainedFiles.ToString(CultureInfo.InvariantCulture), badRetained));
     }
 
     /// <summary>Throws <see cref="TelemetryConfigException"/> naming every invalid value.</summary>

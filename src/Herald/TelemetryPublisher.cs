@@ -182,7 +182,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
         {
             return t.Type switch
             {
-                "file" => new FileTransport(t.FilePath!),
+                "file" => new FileTransport(t),
                 "tcp" => new TcpTransport(t),
                 "http" => new HttpTransport(t),
                 "websocket" => new WebSocketTransport(t),
@@ -192,7 +192,9 @@ public sealed class TelemetryPublisher : ITelemetrySink
         }
         catch (Exception ex) when (ex is ArgumentException or System.IO.IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
-            throw new TelemetryConfigException(new[] { new ConfigError(key, t.Type, $"the {t.Type} transport cannot be opened: {ex.Message}") });
+            // A file that cannot be opened (a symlink at the path, permissions) is the file_path's fault.
+            bool file = t.Type is "file" or "prometheus" && ex is not ArgumentException;
+            throw new TelemetryConfigException(new[] { new ConfigError(file ? key + ".file_path" : key, file ? t.FilePath : t.Type, $"the {t.Type} transport cannot be opened: {ex.Message}") });
         }
     }
 

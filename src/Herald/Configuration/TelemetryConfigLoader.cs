@@ -172,6 +172,12 @@ internal static class TelemetryConfigLoader
         TlsCaFile = Text(values, prefix + "tls_ca_file") ?? t.TlsCaFile,
         TlsPinSha256 = Text(values, prefix + "tls_pin_sha256") ?? t.TlsPinSha256,
         SendTimeoutSeconds = Number(values, prefix + "send_timeout_seconds", t.SendTimeoutSeconds),
+        FileMode = Text(values, prefix + "file_mode") ?? t.FileMode,
+        DirectoryMode = Text(values, prefix + "directory_mode") ?? t.DirectoryMode,
+        MaxFileBytes = Integer(values, prefix + "max_file_bytes", t.MaxFileBytes),
+        RotateIntervalSeconds = Number(values, prefix + "rotate_interval_seconds", t.RotateIntervalSeconds),
+        RetainedFiles = (int)Integer(values, prefix + "retained_files", t.RetainedFiles),
+        CompressRotated = Boolean(values, prefix + "compress_rotated", t.CompressRotated),
     };
 
     private static Dictionary<string, string> Values(ConfigNode mapping)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,8 +16,12 @@ namespace Herald.Transports;
 /// <c>townlet_telemetry</c> (seed 000's names). The events themselves are not kept: this transport measures the stream.
 /// </summary>
 /// <remarks>
-/// Each batch writes the whole file to a temporary file in the same directory (mode 0644) and renames it over the
-/// target, so the collector never reads half a file. An I/O error is transient (retried with backoff).
+/// Each batch writes the whole file to a new temporary file in the same directory — created exclusively
+/// (<c>O_CREAT|O_EXCL|O_NOFOLLOW</c>) under an unpredictable name <c>.&lt;name&gt;.&lt;16 random hex&gt;.tmp</c>, so nothing
+/// can be planted there in advance — fsyncs it and renames it over the target, so the collector never reads half a file
+/// and a symlink at the target is replaced, never followed. The file's mode is <c>file_mode</c>, default 0644: node_exporter
+/// usually runs as its own user, and the file holds counters only, no event data. Created directories get
+/// <c>directory_mode</c>, default 0755. An I/O error is transient (retried with backoff); the temporary file is removed.
 /// </remarks>
 public sealed class PrometheusTextfileTransport : ITransport, IStatusAware
 {
@@ -25,6 +30,7 @@ public sealed class PrometheusTextfileTransport : ITransport, IStatusAware
 
     private readonly string _path;
     private readonly string _prefix;
+    private readonly UnixFileMode _fileMode;
     private readonly SortedDictionary<string, long> _byType = new(StringComparer.Ordinal);
     private long _messages;
     private long _bytes;
@@ -39,7 +45,9 @@ public sealed class PrometheusTextfileTransport : ITransport, IStatusAware
         _path = Path.GetFullPath(options.FilePath);
         _prefix = options.MetricPrefix ?? DefaultPrefix;
         if (!IsMetricName(_prefix)) throw new ArgumentException($"metric_prefix '{_prefix}' is not a Prometheus metric name.", nameof(options));
-        if (Path.GetDirectoryName(_path) is { Length: > 0 } directory) Directory.CreateDirectory(directory);
+        _fileMode = FileModes.Parse(options.FileMode, FileModes.Textfile);
+        UnixFileMode directoryMode = FileModes.Parse(options.DirectoryMode, FileModes.TextfileDirectory);
+        if (Path.GetDirectoryName(_path) is { Length: > 0 } directory) FileTransport.CreateDirectories(directory, directoryMode);
     }
 
     /// <inheritdoc />
@@ -63,7 +71,7 @@ public sealed class PrometheusTextfileTransport : ITransport, IStatusAware
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new ValueTask<SendResult>(SendResult.Transient($"{ex.GetType().Name}: {ex.Message}"));
+            return new ValueTask<SendResult>(SendResult.Transient(ex is LinuxFileException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}"));
         }
         // Counted only once the file holds them, so a retried batch is not counted twice.
         _messages += batch.Count;
@@ -110,11 +118,29 @@ public sealed class PrometheusTextfileTransport : ITransport, IStatusAware
 
     private void WriteAtomically(string text)
     {
-        string temporary = Path.Combine(Path.GetDirectoryName(_path)!, "." + Path.GetFileName(_path) + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp");
-        File.WriteAllText(temporary, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        File.Move(temporary, _path, overwrite: true);
+        string temporary = Path.Combine(Path.GetDirectoryName(_path)!, "." + Path.GetFileName(_path) + "." + RandomNumberGenerator.GetHexString(16, lowercase: true) + ".tmp");
+        try
+        {
+            using (FileStream file = FileTransport.CreateExclusive(temporary, _fileMode))
+            {
+                file.Write(Encoding.UTF8.GetBytes(text));
+                file.Flush(flushToDisk: true);
+            }
+            // rename(2): atomic, and a symlink at the target is replaced, not followed.
+            File.Move(temporary, _path, overwrite: true);
+        }
+        catch
+        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A read-only directory: nothing was created there either.
+            }
+            throw;
+        }
     }
 
     /// <summary>The <c>type</c> of each envelope line: the value after <c>"type":"</c>, which the envelope writes second.</summary>

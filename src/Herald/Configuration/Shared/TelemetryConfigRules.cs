@@ -94,6 +94,7 @@ internal static class TelemetryConfigRules
     {
         "type", "file_path", "endpoint", "enable_tls", "format", "compression", "auth_token_env", "metric_prefix",
         "tls_ca_file", "tls_pin_sha256", "send_timeout_seconds",
+        "file_mode", "directory_mode", "max_file_bytes", "rotate_interval_seconds", "retained_files", "compress_rotated",
     };
 
     public static readonly ConfigRule[] All =
@@ -113,6 +114,12 @@ internal static class TelemetryConfigRules
         new ConfigRule("transport.tls_ca_file", ConfigValueKind.Text),
         new ConfigRule("transport.tls_pin_sha256", ConfigValueKind.Text),
         new ConfigRule("transport.send_timeout_seconds", ConfigValueKind.Number, "1", min: 0, max: 3600, minExclusive: true),
+        new ConfigRule("transport.file_mode", ConfigValueKind.Text),
+        new ConfigRule("transport.directory_mode", ConfigValueKind.Text),
+        new ConfigRule("transport.max_file_bytes", ConfigValueKind.Integer, "0", min: 0, max: long.MaxValue),
+        new ConfigRule("transport.rotate_interval_seconds", ConfigValueKind.Number, "0", min: 0, max: 31_622_400),
+        new ConfigRule("transport.retained_files", ConfigValueKind.Integer, "10", min: 0, max: 1_000_000),
+        new ConfigRule("transport.compress_rotated", ConfigValueKind.Boolean, "false"),
         new ConfigRule("transport.worker_poll_seconds", ConfigValueKind.Number, "0.5", min: 0, max: 3600, minExclusive: true),
         new ConfigRule("transport.buffer", ConfigValueKind.Section),
         new ConfigRule("transport.buffer.max_batch_size", ConfigValueKind.Integer, "512", min: 1, max: 1_000_000),

@@ -54,8 +54,10 @@ public sealed class DiskFullTests
         Assert.Equal(0, status.PayloadsFlushedTotal);
         Assert.True(status.WorkerAlive);
         Assert.Equal(0, status.WorkerRestartCount);
-        Assert.True(status.SendFailuresTotal >= 10, $"{status.SendFailuresTotal} failures");
+        // The first batch's two tries fail, then the circuit gives the rest up without a write until its cool-down passes.
+        Assert.True(status.SendFailuresTotal >= 2, $"{status.SendFailuresTotal} failures");
         Assert.Contains("No space left on device", status.WorkerError);
+        Assert.Contains("sends paused for", status.WorkerError);
         Assert.Contains("/dev/full", status.WorkerError);
     }
 
@@ -78,14 +80,23 @@ public sealed class DiskFullTests
         Assert.Contains(file, status.WorkerError);
         Assert.True(status.WorkerAlive);
 
+        // Writable again: batches are given up unsent until the circuit's cool-down passes, then writing resumes.
         Assert.Equal(0, Sh("chattr", "-i", file).Code);
-        for (int i = 30; i < 40; i++) publisher.Emit(PublisherTestKit.Tick(i));
-        await publisher.FlushAsync();
+        int next = 30;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (publisher.TransportStatus.PayloadsFlushedTotal == 10 && DateTime.UtcNow < deadline)
+        {
+            publisher.Emit(PublisherTestKit.Tick(next++));
+            await publisher.FlushAsync();
+            await Task.Delay(50);
+        }
         status = publisher.TransportStatus;
         AssertLedger(status);
-        Assert.Equal(20, status.PayloadsFlushedTotal);
-        Assert.Equal(Enumerable.Range(0, 10).Concat(Enumerable.Range(30, 10)),
-            WholeLines(File.ReadAllBytes(file), "the file").Select(l => l.GetProperty("payload").GetProperty("tick").GetInt32()));
+        Assert.True(status.PayloadsFlushedTotal > 10, "writing resumed");
+        List<int> written = WholeLines(File.ReadAllBytes(file), "the file").Select(l => l.GetProperty("payload").GetProperty("tick").GetInt32()).ToList();
+        Assert.Equal(Enumerable.Range(0, 10), written.Take(10));
+        Assert.Equal(status.PayloadsFlushedTotal, written.Count);
+        Assert.Equal(next - 1, written[^1]);
     }
 
     [Fact]
@@ -119,11 +130,20 @@ public sealed class DiskFullTests
         Assert.Contains(tmpfs.Path, status.WorkerError);
         Assert.Contains("townlet_telemetry_messages_total 5", File.ReadAllLines(path));
 
+        // Writable again: once the circuit's cool-down passes, the next batch rewrites the textfile with the counters.
         tmpfs.Remount("rw");
-        for (int i = 8; i < 10; i++) publisher.Emit(PublisherTestKit.Tick(i));
-        await publisher.FlushAsync();
-        AssertLedger(publisher.TransportStatus);
-        Assert.Contains("townlet_telemetry_messages_total 7", File.ReadAllLines(path));
+        int next = 8;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (publisher.TransportStatus.PayloadsFlushedTotal == 5 && DateTime.UtcNow < deadline)
+        {
+            publisher.Emit(PublisherTestKit.Tick(next++));
+            await publisher.FlushAsync();
+            await Task.Delay(50);
+        }
+        TransportStatus after = publisher.TransportStatus;
+        AssertLedger(after);
+        Assert.True(after.PayloadsFlushedTotal > 5, "writing resumed");
+        Assert.Contains($"townlet_telemetry_messages_total {after.PayloadsFlushedTotal}", File.ReadAllLines(path));
         Assert.Equal([path], Directory.GetFiles(tmpfs.Path)); // no temporary file left
     }
 }

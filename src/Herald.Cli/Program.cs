@@ -10,7 +10,7 @@ namespace Herald.Cli;
 
 /// <summary>
 /// The <c>herald</c> tool. Exit codes: 0 success, 1 the command found problems (schema errors, breaking changes),
-/// 2 bad usage or unreadable input.
+/// 2 bad usage or unreadable input, 3 an internal error (a bug in the tool; one line on stderr, no stack trace).
 /// </summary>
 public static class Program
 {
@@ -36,8 +36,17 @@ public static class Program
             cancel.Cancel();
         };
         // Console.Out flushes every write (a syscall per line); a query can print millions of lines.
-        await using var output = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024);
-        return await RunAsync(args, output, Console.Error, cancel.Token).ConfigureAwait(false);
+        var output = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024);
+        int exit = await RunAsync(args, output, Console.Error, cancel.Token).ConfigureAwait(false);
+        try
+        {
+            await output.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // stdout was closed early (| head): what could not be written has nowhere to go.
+        }
+        return exit;
     }
 
     /// <summary>Runs one command line with the given writers (tests call this directly).</summary>
@@ -65,6 +74,12 @@ public static class Program
         {
             error.WriteLine("herald: " + ex.Message);
             return 2;
+        }
+        catch (Exception ex)
+        {
+            // A bug in the tool, not in the input: one line saying what failed, never a stack trace.
+            error.WriteLine($"herald: internal error: {ex.GetType().Name}: {ex.Message}");
+            return 3;
         }
     }
 }

@@ -9,14 +9,22 @@ internal static class EnvelopeLine
 {
     /// <summary>
     /// Parses <paramref name="line"/> (one line, without its newline). Returns null and sets <paramref name="error"/> when
-    /// the line is not valid JSON or not an envelope (an object with string <c>id</c> and <c>type</c> and a numeric
-    /// <c>timestamp</c>).
+    /// the line is not UTF-8, not valid JSON or not an envelope (an object with string <c>id</c> and <c>type</c> and a
+    /// numeric <c>timestamp</c> inside <see cref="EnvelopeTimestamp"/>'s range). Never throws, whatever the bytes.
     /// </summary>
     public static StoredEvent? TryParse(ReadOnlySpan<byte> line, long lineNumber, out string? error)
     {
         if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
+        // The reader does not check UTF-8 inside strings, and decoding would turn bad bytes into U+FFFD: a line is
+        // either stored exactly as written or skipped.
+        if (Utf8Check.FirstInvalidByte(line) is int bad)
+        {
+            error = $"not UTF-8 (invalid byte 0x{line[bad]:X2} at byte {bad + 1})";
+            return null;
+        }
         string? id = null, type = null, correlation = null;
-        double? timestamp = null;
+        DateTimeOffset? time = null;
+        string? timeError = null;
         try
         {
             var reader = new Utf8JsonReader(line);
@@ -29,7 +37,7 @@ internal static class EnvelopeLine
             {
                 if (reader.ValueTextEquals("id"u8)) id = ReadString(ref reader);
                 else if (reader.ValueTextEquals("type"u8)) type = ReadString(ref reader);
-                else if (reader.ValueTextEquals("timestamp"u8)) timestamp = ReadNumber(ref reader);
+                else if (reader.ValueTextEquals("timestamp"u8)) time = EnvelopeTimestamp.Read(ref reader, out timeError);
                 else if (reader.ValueTextEquals("meta"u8)) correlation = ReadCorrelation(ref reader);
                 else reader.Skip();
             }
@@ -37,32 +45,40 @@ internal static class EnvelopeLine
         }
         catch (JsonException ex)
         {
-            error = "invalid JSON: " + ex.Message;
+            error = "invalid JSON: " + Printable(ex.Message);
             return null;
         }
         catch (Exception ex) when (ex is EventFormatException or InvalidOperationException)
         {
-            error = "invalid string: " + ex.Message; // raw text that is not UTF-8
+            error = "invalid string: " + Printable(ex.Message);
             return null;
         }
-        error = type is null ? "no string 'type'" : id is null ? "no string 'id'" : timestamp is null ? "no numeric 'timestamp'" : null;
+        error = type is null ? "no string 'type'" : id is null ? "no string 'id'" : time is null ? timeError ?? "no numeric 'timestamp'" : null;
         if (error is not null) return null;
-        DateTimeOffset time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(timestamp!.Value * 1000));
-        return new StoredEvent(id!, type!, time, correlation, Encoding.UTF8.GetString(line), lineNumber);
+        return new StoredEvent(id!, type!, time!.Value, correlation, Encoding.UTF8.GetString(line), lineNumber);
+    }
+
+    /// <summary>At most 200 characters, control characters escaped: a reason goes to a terminal.</summary>
+    internal static string Printable(string text)
+    {
+        var builder = new StringBuilder(Math.Min(text.Length, 200));
+        foreach (char c in text)
+        {
+            if (builder.Length >= 200)
+            {
+                builder.Append('…');
+                break;
+            }
+            if (char.IsControl(c)) builder.Append(@"\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            else builder.Append(c);
+        }
+        return builder.ToString();
     }
 
     private static string? ReadString(ref Utf8JsonReader reader)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.String) return Serialization.JsonStrings.GetString(ref reader);
-        reader.Skip();
-        return null;
-    }
-
-    private static double? ReadNumber(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Number) return reader.GetDouble();
         reader.Skip();
         return null;
     }

@@ -10,7 +10,8 @@ namespace Herald.Storage;
 /// <summary>
 /// Envelopes in a JSONL file — the file transport's output, or a file this class appends to. Reads stream the file
 /// line by line (constant memory whatever its size) and skip lines that are not envelopes, reporting each with its
-/// line number. The file may be written to while it is read.
+/// line number and reason: whatever the bytes, a read never throws for a line (only for the file itself: missing,
+/// unreadable). The file may be written to while it is read.
 /// </summary>
 public sealed class FileStorage : ITelemetryStorage
 {
@@ -51,7 +52,8 @@ public sealed class FileStorage : ITelemetryStorage
 
     /// <summary>
     /// The events matching <paramref name="query"/>, in file order, read lazily. Each line that is not an envelope
-    /// is passed to <paramref name="onMalformed"/> (with its line number) and skipped.
+    /// is passed to <paramref name="onMalformed"/> (with its line number) and skipped; empty lines are neither. A
+    /// last line without a newline is read when it is a whole envelope and reported as torn otherwise.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist (when enumerated).</exception>
     public IEnumerable<StoredEvent> Read(EventQuery query, Action<MalformedLine>? onMalformed = null)
@@ -67,7 +69,7 @@ public sealed class FileStorage : ITelemetryStorage
         int returned = 0;
         while (returned != query.Limit && lines.Next(takePartialLine: true) is { } line)
         {
-            if (Match(line, lines.LineNumber, query, onMalformed) is not { } stored) continue;
+            if (Match(line, lines, query, onMalformed, AtEndOfFile) is not { } stored) continue;
             returned++;
             yield return stored;
         }
@@ -76,6 +78,8 @@ public sealed class FileStorage : ITelemetryStorage
     /// <summary>
     /// Like <see cref="Read"/>, then keeps waiting for lines appended to the file (polling every
     /// <paramref name="pollInterval"/>) until <paramref name="cancellationToken"/> is cancelled or the limit is reached.
+    /// A last line without a newline is held back until its newline arrives; if following stops while it waits, it
+    /// is judged as <see cref="Read"/> judges a last line (an envelope is returned, anything else is reported torn).
     /// A file that shrinks (truncated or replaced) is read again from its start.
     /// </summary>
     public async IAsyncEnumerable<StoredEvent> FollowAsync(EventQuery query, TimeSpan pollInterval, Action<MalformedLine>? onMalformed = null,
@@ -91,32 +95,44 @@ public sealed class FileStorage : ITelemetryStorage
             {
                 if (lines.Next(takePartialLine: false) is { } line)
                 {
-                    if (Match(line, lines.LineNumber, query, onMalformed) is not { } stored) continue;
+                    if (Match(line, lines, query, onMalformed, AtEndOfFile) is not { } stored) continue;
                     returned++;
                     yield return stored;
                     continue;
                 }
                 if (LengthOf(stream) < stream.Position) break; // truncated or replaced: start over
+                bool stopped = false;
                 try
                 {
                     await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
-                    yield break;
+                    stopped = true;
                 }
+                if (!stopped) continue;
+                // Caught up and stopping: a line still waiting for its newline is accounted for, not silently lost.
+                if (lines.TakeUnterminated() is { } rest && Match(rest, lines, query, onMalformed, WhenStopped) is { } last) yield return last;
+                yield break;
             }
         }
     }
 
+    private const string AtEndOfFile = "torn last line (no newline at end of file): ";
+    private const string WhenStopped = "torn last line (no newline when following stopped): ";
+
     private static long LengthOf(FileStream stream) => RandomAccess.GetLength(stream.SafeFileHandle);
 
-    private static StoredEvent? Match(ReadOnlyMemory<byte> line, long lineNumber, EventQuery query, Action<MalformedLine>? onMalformed)
+    /// <summary>
+    /// The line's event if it is an envelope matching <paramref name="query"/>. An empty line is no event and no error;
+    /// any other non-envelope is reported, and one that ended without a newline is reported as torn.
+    /// </summary>
+    private static StoredEvent? Match(ReadOnlyMemory<byte> line, LineReader lines, EventQuery query, Action<MalformedLine>? onMalformed, string tornPrefix)
     {
         if (line.Span.Trim((byte)'\r').IsEmpty) return null;
-        if (EnvelopeLine.TryParse(line.Span, lineNumber, out string? error) is not { } stored)
+        if (EnvelopeLine.TryParse(line.Span, lines.LineNumber, out string? error) is not { } stored)
         {
-            onMalformed?.Invoke(new MalformedLine(lineNumber, error!));
+            onMalformed?.Invoke(new MalformedLine(lines.LineNumber, lines.LastLineUnterminated ? tornPrefix + error : error!));
             return null;
         }
         return query.Matches(stored) ? stored : null;

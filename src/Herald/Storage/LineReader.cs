@@ -19,6 +19,9 @@ internal sealed class LineReader
     /// <summary>One-based number of the line last returned.</summary>
     public long LineNumber { get; private set; }
 
+    /// <summary>Whether the line last returned ended at the end of the stream without a newline (a possibly torn line).</summary>
+    public bool LastLineUnterminated { get; private set; }
+
     /// <summary>
     /// The next complete line (without its newline), or null when none is available yet. At the end of the stream a
     /// last line without a newline is returned only when <paramref name="takePartialLine"/> is true; otherwise it
@@ -34,6 +37,7 @@ internal sealed class LineReader
                 var line = new ReadOnlyMemory<byte>(_buffer, _start, newline);
                 _start += newline + 1;
                 LineNumber++;
+                LastLineUnterminated = false;
                 return line;
             }
             if (!Fill())
@@ -42,9 +46,24 @@ internal sealed class LineReader
                 var rest = new ReadOnlyMemory<byte>(_buffer, _start, _end - _start);
                 _start = _end;
                 LineNumber++;
+                LastLineUnterminated = true;
                 return rest;
             }
         }
+    }
+
+    /// <summary>
+    /// After <see cref="Next"/> returned null: the bytes of a last line still waiting for its newline, without reading
+    /// more; null when there are none.
+    /// </summary>
+    public ReadOnlyMemory<byte>? TakeUnterminated()
+    {
+        if (_start == _end) return null;
+        var rest = new ReadOnlyMemory<byte>(_buffer, _start, _end - _start);
+        _start = _end;
+        LineNumber++;
+        LastLineUnterminated = true;
+        return rest;
     }
 
     /// <summary>Reads more bytes; false at the (current) end of the stream.</summary>

@@ -19,7 +19,9 @@ namespace Herald.Transports;
 /// backoff and jitter); 429 and 503 honour <c>Retry-After</c>; any other 4xx drops the batch as poison, counted,
 /// with the status code in <c>worker_error</c>. A batch the collector half-processed before failing is sent again
 /// whole: at-least-once, duplicates identified by the envelope <c>id</c>. One <see cref="HttpClient"/> and handler
-/// for the transport's lifetime, at most two connections. The token never appears in errors, status or logs.
+/// for the transport's lifetime, at most two connections. The token never appears in errors, status or logs: the
+/// collector's reason phrase and error messages are scrubbed (<see cref="ServerText"/>); bodies and headers other
+/// than <c>Retry-After</c> are never read.
 /// </remarks>
 public sealed class HttpTransport : ITransport
 {
@@ -31,6 +33,7 @@ public sealed class HttpTransport : ITransport
     private readonly TimeSpan _sendTimeout;
     private readonly AuthenticationHeaderValue? _authorization;
     private readonly CertificateTrust _trust;
+    private readonly string? _token;
 
     /// <summary>Creates the transport from <c>telemetry.transport</c>.</summary>
     /// <exception cref="ArgumentException">The endpoint is not an http(s) URL, the token variable is not set, or the TLS settings cannot be used.</exception>
@@ -41,7 +44,8 @@ public sealed class HttpTransport : ITransport
         _format = HttpBatchFormats.Parse(options.Format);
         _gzip = options.Compression == "gzip";
         _sendTimeout = TimeSpan.FromSeconds(options.SendTimeoutSeconds);
-        if (BearerToken.FromEnvironment(options.AuthTokenEnv) is { } token) _authorization = new AuthenticationHeaderValue("Bearer", token);
+        _token = BearerToken.FromEnvironment(options.AuthTokenEnv);
+        if (_token is not null) _authorization = new AuthenticationHeaderValue("Bearer", _token);
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = MaxConnections,
@@ -80,7 +84,7 @@ public sealed class HttpTransport : ITransport
         catch (HttpRequestException ex)
         {
             if (_trust.Explain(ex, _endpoint.GetLeftPart(UriPartial.Authority)) is { } refused) return SendResult.Transient(refused);
-            return SendResult.Transient($"{nameof(HttpRequestException)}: {ex.Message}");
+            return SendResult.Transient(ServerText.Describe(ex, _token)); // may quote a malformed status line or header
         }
     }
 
@@ -110,11 +114,13 @@ public sealed class HttpTransport : ITransport
         return content;
     }
 
-    private static SendResult Classify(HttpResponseMessage response)
+    private SendResult Classify(HttpResponseMessage response)
     {
         int code = (int)response.StatusCode;
         if (code is >= 200 and < 300) return SendResult.Success;
-        string status = $"HTTP {code} {response.ReasonPhrase}";
+        // The reason phrase is the collector's text: it may echo the token or a credential.
+        string reason = ServerText.Scrub(response.ReasonPhrase, _token);
+        string status = reason.Length == 0 ? $"HTTP {code}" : $"HTTP {code} {reason}";
         if (code is 429 or 503) return SendResult.Transient(status, RetryAfter(response));
         if (code == 408 || code >= 500) return SendResult.Transient(status);
         return SendResult.Permanent(status + ": the collector refused the batch; dropped as poison");

@@ -14,7 +14,9 @@ namespace Herald.Transports;
 /// Connects on the first send and whenever the connection is no longer open — a background receive loop notices
 /// the server's close (and answers it), so the next batch reconnects instead of writing into a dead socket. Keep-alive
 /// pings every 15 s. A failed or timed-out send is transient (the worker retries the batch with backoff), so
-/// delivery is at-least-once. Shutdown performs the close handshake (1000, normal closure). <c>wss://</c> validates
+/// delivery is at-least-once. A server that closed the connection with a status other than 1000 or 1001 costs the
+/// next send one failed attempt that reports the status and description (scrubbed, like every message quoting
+/// the server: <see cref="ServerText"/>), then that batch is retried on a new connection. Shutdown performs the close handshake (1000, normal closure). <c>wss://</c> validates
 /// certificates like the other network transports; a bearer token from <c>auth_token_env</c> goes in the
 /// handshake's <c>Authorization</c> header.
 /// </remarks>
@@ -54,7 +56,12 @@ public sealed class WebSocketTransport : ITransport
         timeout.CancelAfter(_sendTimeout);
         try
         {
-            if (_socket is { State: not WebSocketState.Open }) Drop();
+            if (_socket is { State: not WebSocketState.Open } closed)
+            {
+                string? refusal = ServerRefusal(closed);
+                Drop();
+                if (refusal is not null) return SendResult.Transient(refusal); // retried on a new connection
+            }
             ClientWebSocket socket = _socket ?? await ConnectAsync(timeout.Token).ConfigureAwait(false);
             await socket.SendAsync(batch.Lines, WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
             return SendResult.Success;
@@ -68,7 +75,7 @@ public sealed class WebSocketTransport : ITransport
         {
             Drop();
             if (_trust.Explain(ex, _endpoint.GetLeftPart(UriPartial.Authority)) is { } refused) return SendResult.Transient(refused);
-            return SendResult.Transient($"{ex.GetType().Name}: {ex.Message}");
+            return SendResult.Transient(ServerText.Describe(ex, _token)); // may quote what the server sent
         }
     }
 
@@ -115,6 +122,18 @@ public sealed class WebSocketTransport : ITransport
         _socket = socket;
         _drain = DrainAsync(socket);
         return socket;
+    }
+
+    /// <summary>
+    /// Why the server closed <paramref name="socket"/>, when it closed with a status other than 1000 (normal) or
+    /// 1001 (going away): e.g. <c>1008 PolicyViolation: token revoked</c>, its description scrubbed. Null otherwise.
+    /// </summary>
+    private string? ServerRefusal(ClientWebSocket socket)
+    {
+        if (socket.CloseStatus is not { } status || status is WebSocketCloseStatus.NormalClosure or WebSocketCloseStatus.EndpointUnavailable) return null;
+        string name = Enum.IsDefined(status) ? " " + status : "";
+        string description = ServerText.Scrub(socket.CloseStatusDescription, _token);
+        return $"the server closed the connection: {(int)status}{name}{(description.Length == 0 ? "" : ": " + description)}";
     }
 
     /// <summary>Reads (and ignores) what the server sends, so its close frame is seen and answered. Never throws.</summary>

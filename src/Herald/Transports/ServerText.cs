@@ -1,0 +1,58 @@
+using System;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Herald.Transports;
+
+/// <summary>
+/// Makes text a peer controls (reason phrases, close descriptions, exception messages that may quote a response) fit
+/// for errors, status and logs: the configured token and anything shaped like a credential become
+/// <see cref="Redacted"/>, control characters become spaces, and at most <see cref="MaxLength"/> characters remain.
+/// </summary>
+internal static class ServerText
+{
+    /// <summary>What replaces a secret.</summary>
+    public const string Redacted = "[REDACTED]";
+
+    /// <summary>Characters kept (an ellipsis marks a cut).</summary>
+    public const int MaxLength = 200;
+
+    private const string Schemes = "bearer|basic|digest|negotiate|ntlm";
+    private const string SecretKeys = "authorization|token|secret|password|passwd|api[_-]?key|cookie|session|credential";
+
+    // Linear time whatever the input (NonBacktracking): the text comes from a peer that may be hostile.
+    private static readonly Regex Credential = new(
+        $@"(?<key>\b[\w-]*(?:{SecretKeys})[\w-]*[""']?\s*[:=]\s*)(?:(?:{Schemes})\s+)?(?:""[^""]*""?|'[^']*'?|[^\s""',;&]+)" +
+        $@"|\b(?<scheme>{Schemes})\s+[^\s""',;]+" +
+        @"|\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*", // a JWT, whatever surrounds it
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+
+    /// <summary>
+    /// <paramref name="text"/> without <paramref name="token"/> (also percent-encoded, any case), without credentials
+    /// (<c>Bearer xyz</c>, <c>Basic xyz</c>, <c>Authorization: xyz</c>, <c>token=xyz</c>, <c>"api_key":"xyz"</c>, JWTs),
+    /// on one line, cut to <see cref="MaxLength"/> characters. Empty for null.
+    /// </summary>
+    public static string Scrub(string? text, string? token)
+    {
+        if (string.IsNullOrEmpty(text)) return "";
+        var builder = new StringBuilder(text.Length);
+        foreach (char c in text) builder.Append(char.IsControl(c) ? ' ' : c);
+        string scrubbed = builder.ToString();
+        if (token is { Length: > 0 })
+        {
+            scrubbed = scrubbed.Replace(token, Redacted, StringComparison.OrdinalIgnoreCase);
+            string encoded = Uri.EscapeDataString(token);
+            if (encoded != token) scrubbed = scrubbed.Replace(encoded, Redacted, StringComparison.OrdinalIgnoreCase);
+        }
+        scrubbed = Credential.Replace(scrubbed, match =>
+            match.Groups["key"].Success ? match.Groups["key"].Value + Redacted
+            : match.Groups["scheme"].Success ? match.Groups["scheme"].Value + " " + Redacted
+            : Redacted);
+        if (scrubbed.Length <= MaxLength) return scrubbed;
+        int cut = char.IsHighSurrogate(scrubbed[MaxLength - 1]) ? MaxLength - 1 : MaxLength;
+        return string.Concat(scrubbed.AsSpan(0, cut), "…");
+    }
+
+    /// <summary>An exception as <c>Type: scrubbed message</c>.</summary>
+    public static string Describe(Exception exception, string? token) => exception.GetType().Name + ": " + Scrub(exception.Message, token);
+}

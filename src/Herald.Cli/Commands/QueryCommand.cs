@@ -53,7 +53,7 @@ internal static class QueryCommand
     }
 
     /// <summary>How query and stats report a line that is not an envelope: <c>FILE(line): skipped: reason</c>.</summary>
-    internal static string Skipped(string path, MalformedLine line) => $"{path}({line.LineNumber}): skipped: {line.Reason}";
+    internal static string Skipped(string path, MalformedLine line) => $"{line.File ?? path}({line.LineNumber}): skipped: {line.Reason}";
 
     /// <summary>The one FILE positional, which must exist.</summary>
     internal static string SingleFile(CliArguments parsed, string command)

@@ -54,8 +54,11 @@ public sealed class FileStorage : ITelemetryStorage
     /// The events matching <paramref name="query"/>, in file order, read lazily. Each line that is not an envelope
     /// is passed to <paramref name="onMalformed"/> (with its line number) and skipped; empty lines are neither. A
     /// last line without a newline is read when it is a whole envelope and reported as torn otherwise.
+    /// When the file transport has rotated this file, the whole set is read, oldest first: the closed files
+    /// (<c>events.000001.jsonl</c>, gzip-compressed ones included; see <see cref="RotatedFiles"/>), then this file; a
+    /// malformed line in a closed file is reported with that file's path (<see cref="MalformedLine.File"/>).
     /// </summary>
-    /// <exception cref="FileNotFoundException">The file does not exist (when enumerated).</exception>
+    /// <exception cref="FileNotFoundException">Neither the file nor any closed file of its set exists (when enumerated).</exception>
     public IEnumerable<StoredEvent> Read(EventQuery query, Action<MalformedLine>? onMalformed = null)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -64,15 +67,30 @@ public sealed class FileStorage : ITelemetryStorage
 
     private IEnumerable<StoredEvent> ReadCore(EventQuery query, Action<MalformedLine>? onMalformed)
     {
-        using FileStream stream = OpenForReading();
-        var lines = new LineReader(stream);
+        IReadOnlyList<string> files = RotatedFiles.InOrder(Path);
+        if (files.Count == 0) files = [Path]; // opening it throws FileNotFoundException, as for a plain file
         int returned = 0;
-        while (returned != query.Limit && lines.Next(takePartialLine: true) is { } line)
+        foreach (string file in files)
         {
-            if (Match(line, lines, query, onMalformed, AtEndOfFile) is not { } stored) continue;
-            returned++;
-            yield return stored;
+            bool closed = file != Path;
+            Action<MalformedLine>? report = closed && onMalformed is not null ? line => onMalformed(line with { File = file }) : onMalformed;
+            using Stream stream = closed ? OpenClosed(file) : OpenForReading();
+            var lines = new LineReader(stream);
+            while (returned != query.Limit && lines.Next(takePartialLine: true) is { } line)
+            {
+                if (Match(line, lines, query, report, AtEndOfFile) is not { } stored) continue;
+                returned++;
+                yield return stored;
+            }
+            if (returned == query.Limit) yield break;
         }
+    }
+
+    /// <summary>A closed file of the set, decompressed when it is a <c>.gz</c>.</summary>
+    private static Stream OpenClosed(string file)
+    {
+        var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
+        return file.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress) : stream;
     }
 
     /// <summary>

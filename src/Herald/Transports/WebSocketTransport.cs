@@ -13,8 +13,10 @@ namespace Herald.Transports;
 /// <remarks>
 /// Connects on the first send and whenever the connection is no longer open — a background receive loop notices
 /// the server's close (and answers it), so the next batch reconnects instead of writing into a dead socket. Keep-alive
-/// pings every 15 s. A failed or timed-out send is transient (the worker retries the batch with backoff), so
-/// delivery is at-least-once. A server that closed the connection with a status other than 1000 or 1001 costs the
+/// pings every 15 s. A batch counts as sent once the server's TCP stack has acknowledged every byte of its message
+/// (Linux; see <see cref="UnacknowledgedBytes"/> — Herald opens the connection itself to see its socket). A failed,
+/// timed-out or unacknowledged send is transient (the worker retries the batch with backoff on a new connection), so
+/// delivery is at-least-once; a batch cut off after writing began counts as resent. A server that closed the connection with a status other than 1000 or 1001 costs the
 /// next send one failed attempt that reports the status and description (scrubbed, like every message quoting
 /// the server: <see cref="ServerText"/>), then that batch is retried on a new connection. Shutdown performs the close handshake (1000, normal closure). <c>wss://</c> validates
 /// certificates like the other network transports; a bearer token from <c>auth_token_env</c> goes in the
@@ -28,6 +30,8 @@ public sealed class WebSocketTransport : ITransport
     private readonly CertificateTrust _trust;
     private readonly string? _token;
     private ClientWebSocket? _socket;
+    private System.Net.Sockets.Socket? _tcp;          // the connection under _socket, to read its unacknowledged bytes
+    private System.Net.Http.HttpMessageInvoker? _invoker;
     private Task _drain = Task.CompletedTask;
 
     /// <summary>Creates the transport from <c>telemetry.transport</c>.</summary>
@@ -54,6 +58,7 @@ public sealed class WebSocketTransport : ITransport
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_sendTimeout);
+        bool writing = false; // from here on, part of the batch may reach the server even if the send fails
         try
         {
             if (_socket is { State: not WebSocketState.Open } closed)
@@ -63,19 +68,25 @@ public sealed class WebSocketTransport : ITransport
                 if (refusal is not null) return SendResult.Transient(refusal); // retried on a new connection
             }
             ClientWebSocket socket = _socket ?? await ConnectAsync(timeout.Token).ConfigureAwait(false);
+            writing = true;
             await socket.SendAsync(batch.Lines, WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
-            return SendResult.Success;
+            if (_tcp is not { } tcp) return SendResult.Success;
+            var (acknowledged, waiting) = await UnacknowledgedBytes.WaitAsync(tcp, timeout.Token).ConfigureAwait(false);
+            if (acknowledged) return SendResult.Success;
+            Drop();
+            return SendResult.Transient(string.Create(CultureInfo.InvariantCulture,
+                $"{_endpoint.GetLeftPart(UriPartial.Authority)} did not acknowledge {waiting} bytes within {_sendTimeout.TotalSeconds} s (it does not read)")) with { PartlyDelivered = true };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Drop();
-            return SendResult.Transient($"send to {_endpoint.GetLeftPart(UriPartial.Path)} timed out after {_sendTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+            return SendResult.Transient($"send to {_endpoint.GetLeftPart(UriPartial.Path)} timed out after {_sendTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s") with { PartlyDelivered = writing };
         }
         catch (Exception ex) when (ex is WebSocketException or System.Net.Http.HttpRequestException or ObjectDisposedException or InvalidOperationException)
         {
             Drop();
             if (_trust.Explain(ex, _endpoint.GetLeftPart(UriPartial.Authority)) is { } refused) return SendResult.Transient(refused);
-            return SendResult.Transient(ServerText.Describe(ex, _token)); // may quote what the server sent
+            return SendResult.Transient(ServerText.Describe(ex, _token)) with { PartlyDelivered = writing }; // may quote what the server sent
         }
     }
 
@@ -101,25 +112,51 @@ public sealed class WebSocketTransport : ITransport
             }
         }
         socket.Dispose();
+        Interlocked.Exchange(ref _invoker, null)?.Dispose();
     }
 
     private async Task<ClientWebSocket> ConnectAsync(CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = KeepAlive;
-        socket.Options.RemoteCertificateValidationCallback = _trust.Validate;
         _trust.Forget();
         if (_token is not null) socket.Options.SetRequestHeader("Authorization", "Bearer " + _token);
+        // Herald opens the TCP connection itself (the handler's connect callback) so it can read the socket's
+        // unacknowledged bytes after each message; certificate checks move to the handler with it.
+        System.Net.Sockets.Socket? tcp = null;
+        var handler = new System.Net.Http.SocketsHttpHandler
+        {
+            ConnectCallback = async (context, token) =>
+            {
+                var s = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await s.ConnectAsync(context.DnsEndPoint, token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    s.Dispose();
+                    throw;
+                }
+                tcp = s;
+                return new System.Net.Sockets.NetworkStream(s, ownsSocket: true);
+            },
+        };
+        handler.SslOptions.RemoteCertificateValidationCallback = _trust.Validate;
+        var invoker = new System.Net.Http.HttpMessageInvoker(handler);
         try
         {
-            await socket.ConnectAsync(_endpoint, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(_endpoint, invoker, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             socket.Dispose();
+            invoker.Dispose();
             throw;
         }
         _socket = socket;
+        _tcp = tcp;
+        _invoker = invoker;
         _drain = DrainAsync(socket);
         return socket;
     }
@@ -165,5 +202,7 @@ public sealed class WebSocketTransport : ITransport
         ClientWebSocket? socket = Interlocked.Exchange(ref _socket, null);
         socket?.Abort();
         socket?.Dispose();
+        _tcp = null;
+        Interlocked.Exchange(ref _invoker, null)?.Dispose();
     }
 }

@@ -206,3 +206,80 @@ public sealed class TcpCollectorFaultTests : IDisposable
         return process;
     }
 }
+
+/// <summary>The websocket transport against a server that completes the upgrade and then never reads.</summary>
+public sealed class WebSocketCollectorFaultTests
+{
+    [Fact]
+    public async Task A_websocket_server_that_upgrades_and_never_reads_gets_nothing_counted_as_flushed()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.ReceiveBufferSize = 4096; // inherited by accepted sockets: the window holds a few lines, never a batch
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var accepted = new List<Socket>();
+        using var stop = new CancellationTokenSource();
+        Task accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    Socket client = await listener.AcceptAsync(stop.Token);
+                    accepted.Add(client);
+                    await UpgradeAsync(client); // then never read again
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException)
+            {
+            }
+        });
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var options = new TelemetryOptions
+        {
+            Transport = new TransportOptions
+            {
+                Type = "websocket", Endpoint = $"ws://127.0.0.1:{port}/", SendTimeoutSeconds = 0.5, WorkerPollSeconds = 0.05,
+                Buffer = new BufferOptions { MaxBatchSize = 512, MaxBufferBytes = 256 * 1024 },
+                Worker = new WorkerOptions { Backpressure = BackpressureMode.DropOldest, SendRetryLimit = 1 },
+            },
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+        };
+
+        var publisher = TelemetryPublisher.Create(options);
+        for (int i = 0; i < 20_000; i++)
+        {
+            publisher.Emit(Tick(i));
+            if (i % 2_000 == 1_999) await Task.Delay(200);
+        }
+        await Task.Delay(1_000);
+        TransportStatus stuck = publisher.TransportStatus;
+        await publisher.DisposeAsync();
+        TransportStatus final = publisher.TransportStatus;
+        await stop.CancelAsync();
+        await accepting;
+        foreach (Socket s in accepted) s.Dispose();
+
+        Assert.True(accepted.Count >= 1, "the transport connected");
+        Assert.Equal(0, stuck.PayloadsFlushedTotal);
+        Assert.Matches("did not acknowledge|timed out", stuck.WorkerError ?? "");
+        Assert.Equal(final.EventsEmitted, final.PayloadsFlushedTotal + final.DroppedMessages + final.QueueLength);
+        Assert.Equal((20_000L, 0L), (final.EventsEmitted, final.PayloadsFlushedTotal));
+    }
+
+    /// <summary>Answers the client's HTTP upgrade request with 101 (RFC 6455 §4.2.2).</summary>
+    private static async Task UpgradeAsync(Socket client)
+    {
+        var request = new System.Text.StringBuilder();
+        var buffer = new byte[1];
+        while (!request.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            if (await client.ReceiveAsync(buffer, SocketFlags.None) == 0) return;
+            request.Append((char)buffer[0]);
+        }
+        string key = request.ToString().Split("\r\n").First(l => l.StartsWith("Sec-WebSocket-Key:", StringComparison.OrdinalIgnoreCase))["Sec-WebSocket-Key:".Length..].Trim();
+        string accept = Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        await client.SendAsync(System.Text.Encoding.ASCII.GetBytes(
+            $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"), SocketFlags.None);
+    }
+}

@@ -110,12 +110,14 @@ public sealed class TcpCollectorFaultTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Drop_mode_counts_what_a_killed_collector_missed_as_dropped_and_flushed_only_what_arrived()
+    [Theory]
+    [InlineData(BackpressureMode.DropOldest)]
+    [InlineData(BackpressureMode.FanOut)]
+    public async Task Drop_modes_count_what_a_killed_collector_missed_as_dropped_and_flushed_only_what_arrived(BackpressureMode mode)
     {
         string firstFile = Path.Combine(_dir, "first.jsonl"), secondFile = Path.Combine(_dir, "second.jsonl");
         using Process first = StartCollector(0, firstFile, out int port);
-        var publisher = TelemetryPublisher.Create(Tcp(port, BackpressureMode.DropOldest));
+        var publisher = TelemetryPublisher.Create(Tcp(port, mode));
         for (int i = 0; i < 100; i++) publisher.Emit(Tick(i));
         Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(10)));
         await Eventually(() => Lines(firstFile).Count == 100, "the collector to store what was acknowledged");
@@ -152,6 +154,53 @@ public sealed class TcpCollectorFaultTests : IDisposable
         {
             second.Kill();
         }
+    }
+
+    [Fact]
+    public async Task A_slow_reader_gets_everything_in_order_and_flushed_counts_what_it_read()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.ReceiveBufferSize = 8192;
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var received = new System.Text.StringBuilder();
+        using var stop = new CancellationTokenSource();
+        Task reading = Task.Run(async () =>
+        {
+            using Socket client = await listener.AcceptAsync(stop.Token);
+            var buffer = new byte[4096];
+            try
+            {
+                while (true)
+                {
+                    int n = await client.ReceiveAsync(buffer, SocketFlags.None, stop.Token);
+                    if (n == 0) return;
+                    lock (received) received.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, n));
+                    await Task.Delay(5, stop.Token); // ~800 KB/s: far slower than the game emits
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        TelemetryOptions options = Tcp(port, BackpressureMode.Block, batch: 100);
+        options = options with { Transport = options.Transport with { SendTimeoutSeconds = 5 } };
+
+        var publisher = TelemetryPublisher.Create(options);
+        for (int i = 0; i < 5_000; i++) publisher.Emit(Tick(i));
+        Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(60)));
+        await publisher.DisposeAsync();
+        TransportStatus status = publisher.TransportStatus;
+        await Eventually(() => { lock (received) return received.ToString().Count(c => c == '\n') == 5_000; }, "the slow reader to read every line");
+        await stop.CancelAsync();
+        await reading;
+
+        Assert.Equal((5_000L, 5_000L, 0L, 0L), (status.EventsEmitted, status.PayloadsFlushedTotal, status.DroppedMessages, status.ResentMessages));
+        string text;
+        lock (received) text = received.ToString();
+        Assert.Equal(Enumerable.Range(0, 5_000).Select(i => (long)i),
+            text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("payload").GetProperty("tick").GetInt64()));
     }
 
     private static List<long> Lines(string file)

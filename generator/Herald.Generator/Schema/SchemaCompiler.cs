@@ -65,6 +65,9 @@ internal sealed partial class SchemaCompiler
         ReportDuplicateTypeNames();
         PropagateFailures();
 
+        // Hint names are unique ignoring case (the compiler writes them to disk as files) and the registry's is reserved;
+        // a name already taken gets .2, .3, ... in path order, so the same schema set always gets the same names.
+        var hintNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Emit.Emitter.RegistryClassName + ".g.cs" };
         var units = ImmutableArray.CreateBuilder<GenerationUnit>();
         var registry = ImmutableArray.CreateBuilder<RegistryEntry>();
         foreach (FileContext ctx in _contexts.Values.OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
@@ -72,7 +75,7 @@ internal sealed partial class SchemaCompiler
             if (ctx.Failed || (ctx.Objects.Count == 0 && ctx.Enums.Count == 0)) continue;
             units.Add(new GenerationUnit
             {
-                HintName = (ctx.EventRoot?.Name ?? "Defs." + Naming.ToPascalCase(PathUtil.FileName(ctx.Document.Path).Replace(SchemaDocument.DefsSuffix, ""))) + ".g.cs",
+                HintName = UniqueHintName(hintNames, ctx.EventRoot?.Name ?? "Defs." + Naming.ToPascalCase(PathUtil.FileName(ctx.Document.Path).Replace(SchemaDocument.DefsSuffix, ""))),
                 Namespace = _namespace,
                 SourceFile = PathUtil.FileName(ctx.Document.Path),
                 Objects = ctx.Objects.ToEquatableArray(),
@@ -89,18 +92,47 @@ internal sealed partial class SchemaCompiler
             }
         }
 
+        var generatedTypes = new HashSet<string>(StringComparer.Ordinal) { Emit.Emitter.RegistryClassName };
+        foreach (GenerationUnit unit in units) generatedTypes.UnionWith(DeclaredTypes(unit.Objects, unit.Enums).Select(t => t.Name));
         return new CompileResult(
             units.ToImmutable().ToEquatableArrayFast(),
             new RegistryModel(_namespace, registry.ToImmutable().ToEquatableArrayFast()),
             _diagnostics.ToEquatableArray(),
-            Placeholders(units.Select(u => u.Objects.Select(o => o.Name).Concat(u.Enums.Select(e => e.Name))).SelectMany(n => n)),
+            Placeholders(generatedTypes, hintNames),
             _notices.ToEquatableArray());
     }
 
-    /// <summary>One placeholder per failed event file, unless a valid file generates that type name.</summary>
-    private EquatableArray<Placeholder> Placeholders(IEnumerable<string> generatedNames)
+    /// <summary><c>{stem}.g.cs</c>, or the first of <c>{stem}.2.g.cs</c>, <c>{stem}.3.g.cs</c>, ... not yet in <paramref name="taken"/> (which ignores case).</summary>
+    private static string UniqueHintName(HashSet<string> taken, string stem)
     {
-        var taken = new HashSet<string>(generatedNames, StringComparer.Ordinal);
+        for (int n = 1; ; n++)
+        {
+            string candidate = stem + (n == 1 ? "" : "." + n.ToString(System.Globalization.CultureInfo.InvariantCulture)) + ".g.cs";
+            if (taken.Add(candidate)) return candidate;
+        }
+    }
+
+    /// <summary>
+    /// Every top-level type the emitters declare for a file: its records and enums, each enum's <c>{Enum}Json</c> helper
+    /// class and each event's <c>{Event}JsonConverter</c>, with what it is (for messages).
+    /// </summary>
+    private static IEnumerable<(string Name, string What)> DeclaredTypes(IEnumerable<ObjectModel> objects, IEnumerable<EnumModel> enums)
+    {
+        foreach (ObjectModel o in objects)
+        {
+            yield return (o.Name, "");
+            if (o.Event is not null) yield return (o.Name + "JsonConverter", $"the JSON converter of the event '{o.Name}'");
+        }
+        foreach (EnumModel e in enums)
+        {
+            yield return (e.Name, "");
+            yield return (e.Name + "Json", $"the JSON helper class of the enum '{e.Name}'");
+        }
+    }
+
+    /// <summary>One placeholder per failed event file, unless a valid file (or the registry) declares a type of that name.</summary>
+    private EquatableArray<Placeholder> Placeholders(HashSet<string> taken, HashSet<string> hintNames)
+    {
         var placeholders = new List<Placeholder>();
         foreach (FileContext ctx in _contexts.Values.Where(c => c.Failed && c.Document.IsEvent).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
         {
@@ -112,7 +144,7 @@ internal sealed partial class SchemaCompiler
             string? dependency = cause is null
                 ? ctx.Dependencies.Where(d => _contexts.TryGetValue(d, out FileContext? dep) && dep.Failed).Select(PathUtil.FileName).FirstOrDefault()
                 : null;
-            placeholders.Add(new Placeholder(_namespace, typeName, ctx.Document.FileName, cause, dependency));
+            placeholders.Add(new Placeholder(_namespace, typeName, UniqueHintName(hintNames, typeName), ctx.Document.FileName, cause, dependency));
         }
         return placeholders.ToEquatableArray();
     }
@@ -182,27 +214,44 @@ internal sealed partial class SchemaCompiler
         }
     }
 
+    /// <summary>
+    /// Every top-level type the generator declares (records, enums, their helper classes, the registry) lives in one
+    /// namespace, so two of one name would not compile: the later file in path order is HER007, naming both.
+    /// </summary>
     private void ReportDuplicateTypeNames()
     {
-        var owners = new Dictionary<string, FileContext>(StringComparer.Ordinal);
+        var owners = new Dictionary<string, (FileContext? File, string What)>(StringComparer.Ordinal)
+        {
+            [Emit.Emitter.RegistryClassName] = (null, "the registry class"),
+        };
         // A file that already failed generates nothing, so it cannot clash; it has its own diagnostic.
         foreach (FileContext ctx in _contexts.Values.Where(c => !c.Failed).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
         {
-            var own = new HashSet<string>(StringComparer.Ordinal);
-            foreach (string name in ctx.Objects.Select(o => o.Name).Concat(ctx.Enums.Select(e => e.Name)))
+            foreach (var (name, what) in DeclaredTypes(ctx.Objects, ctx.Enums))
             {
-                if (owners.TryGetValue(name, out FileContext? first) && first != ctx)
+                string own = what.Length == 0 ? "a type generated" : what;
+                if (!owners.TryGetValue(name, out var first))
                 {
-                    Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, $"the generated type name is also generated for '{first.Document.FileName}'; rename one with x-csharp-name");
+                    owners[name] = (ctx, what);
                 }
-                else if (!own.Add(name))
+                else if (first.File is null)
+                {
+                    Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, $"it is the name of {first.What} the generator declares for every project (named as {own} here); rename it with x-csharp-name");
+                }
+                else if (first.File != ctx)
+                {
+                    string theirs = first.What.Length == 0 ? "a type generated" : first.What;
+                    Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, $"it names {own} here and {theirs} for '{first.File.Document.FileName}'; rename one with x-csharp-name");
+                }
+                else if (what.Length == 0 && first.What.Length == 0)
                 {
                     // e.g. a definition 'transport' next to the root schema of transport.defs.json
                     Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, "two schemas in this file generate a type of this name; rename one with x-csharp-name");
                 }
                 else
                 {
-                    owners[name] = ctx;
+                    string theirs = first.What.Length == 0 ? "a type generated" : first.What;
+                    Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, $"two types in this file would have this name ({theirs}, and {own}); rename one with x-csharp-name");
                 }
             }
         }

@@ -61,6 +61,7 @@ internal sealed partial class SchemaCompiler
             else CompileDefsFile(ctx);
         }
 
+        ReportStructCycles();
         ReportDuplicateEventTypes();
         ReportDuplicateTypeNames();
         PropagateFailures();
@@ -253,6 +254,61 @@ internal sealed partial class SchemaCompiler
                     string theirs = first.What.Length == 0 ? "a type generated" : first.What;
                     Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, $"two types in this file would have this name ({theirs}, and {own}); rename one with x-csharp-name");
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// An x-struct event holds the struct events its fields refer to by value (a nullable field too: <c>Nullable&lt;T&gt;</c>
+    /// contains a <c>T</c>), so a chain of such fields back to the first struct is a struct that contains itself. Arrays,
+    /// maps and records hold references and end the chain. Each field on such a cycle is HER003 at its <c>$ref</c>.
+    /// A struct referring to itself in its own file is caught where the reference resolves.
+    /// </summary>
+    private void ReportStructCycles()
+    {
+        var structs = _contexts.Values.Where(c => c.EventRoot is { IsStruct: true }).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal).ToList();
+        if (structs.Count == 0) return;
+        IEnumerable<(PropertyModel Field, FileContext Target)> Edges(FileContext from)
+            => from.EventRoot!.Properties
+                .Where(p => p.Type is { Kind: ValueKind.Object, IsValueType: true })
+                .SelectMany(p => structs.Where(s => s.EventRoot!.Name == p.Type.TypeName).Select(s => (p, s)));
+
+        foreach (FileContext ctx in structs)
+        {
+            foreach (var (field, target) in Edges(ctx).ToList())
+            {
+                // The shortest way back from the target to this struct, if any.
+                var previous = new Dictionary<FileContext, FileContext> { [target] = target };
+                var queue = new Queue<FileContext>();
+                queue.Enqueue(target);
+                while (queue.Count > 0 && !previous.ContainsKey(ctx))
+                {
+                    FileContext at = queue.Dequeue();
+                    foreach (var (_, next) in Edges(at))
+                    {
+                        if (previous.ContainsKey(next)) continue;
+                        previous[next] = at;
+                        queue.Enqueue(next);
+                    }
+                }
+                if (!previous.ContainsKey(ctx)) continue;
+
+                // ctx -> target -> ... -> ctx, from the way back walked backwards.
+                var back = new List<string>();
+                for (FileContext at = ctx; ; at = previous[at])
+                {
+                    back.Add(at.EventRoot!.Name);
+                    if (at == target) break;
+                }
+                back.Reverse();
+                var chain = new List<string> { ctx.EventRoot!.Name };
+                chain.AddRange(back);
+                var fieldSchema = (((JsonObject)ctx.Document.Root!).Find("properties")?.Value as JsonObject)?.Find(field.JsonName);
+                JsonMember? reference = (fieldSchema?.Value as JsonObject)?.Find("$ref");
+                SourceSpan span = reference?.Value.Span ?? fieldSchema?.NameSpan ?? ctx.Document.Root!.Span;
+                string value = (reference?.Value as JsonString)?.Value ?? field.JsonName;
+                Report(ctx, DiagnosticIds.UnresolvedRef, span, value,
+                    $"the x-struct events {string.Join(" -> ", chain)} would contain each other (a struct cannot contain itself, even as a nullable field); make one of them a record or hold it in an array");
             }
         }
     }

@@ -81,6 +81,13 @@ internal static partial class Emitter
 
         if (o.Event is { } info) EmitEventMembers(w, o, info);
         foreach (PropertyModel p in o.Properties) EmitProperty(w, p);
+        if (o.IsStruct && o.Properties.Any(p => p.DefaultCSharp is not null))
+        {
+            // A struct with property initializers needs a declared constructor (CS8983); default(T) still has none of them.
+            w.Line("/// <summary>A value with the schema's defaults (<c>default</c> leaves every field at its zero value).</summary>");
+            w.Line($"public {o.Name}() {{ }}");
+            w.Line();
+        }
 
         EmitWriter(w, o, unit);
         EmitReader(w, o, unit);

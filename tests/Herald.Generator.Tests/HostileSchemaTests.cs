@@ -85,7 +85,7 @@ public sealed class HostileSchemaTests
         var d = Describe(Assert.Single(diagnostics));
         Assert.Equal(("HER007", "herald_events.schema.json", 1, 1), (d.Id, d.File, d.Line, d.Column));
         Assert.Contains("'HeraldEvents' cannot be used as a C# name", d.Message);
-        Assert.Contains("the registry class", d.Message);
+        Assert.Equal("'HeraldEvents' cannot be used as a C# name: it is the name of the registry class the generator declares for every project; rename this type with x-csharp-name", d.Message);
         Assert.Contains(run.GeneratedSources, s => s.HintName == "HeraldEvents.g.cs" && s.SourceText.ToString().Contains("static partial class HeraldEvents"));
 
         var (fixedDiagnostics, output, _) = Check(("/p/herald_events.schema.json", Event("herald_events", extra: "\"x-csharp-name\": \"HeraldEventsEvent\", ")));
@@ -117,12 +117,12 @@ public sealed class HostileSchemaTests
         Assert.Contains("'NetPingJsonConverter'", d.Message);
         Assert.Contains("net.ping.schema.json", d.Message);
 
-        // The other way round (the converter's owner comes second in path order) the owner is the one reported.
-        var (reversed, _, _) = Check(("/p/a_json_converter.schema.json", Event("a_json_converter")), ("/p/z.schema.json", Event("a", """{ "b": { "type": "string" } }""")));
+        // Whichever file comes first in path order, the helper keeps its name and the type that would take it is reported.
+        var (reversed, output, _) = Check(("/p/a_json_converter.schema.json", Event("a_json_converter")), ("/p/z.schema.json", Event("a", """{ "b": { "type": "string" } }""")));
         var r = Describe(Assert.Single(reversed));
-        Assert.Equal(("HER007", "z.schema.json"), (r.Id, r.File));
-        Assert.Contains("'AJsonConverter'", r.Message);
-        Assert.Contains("a_json_converter.schema.json", r.Message);
+        Assert.Equal(("HER007", "a_json_converter.schema.json"), (r.Id, r.File));
+        Assert.Equal("'AJsonConverter' cannot be used as a C# name: it is also the name of the JSON converter of the event 'A', generated for 'z.schema.json'; rename one with x-csharp-name", r.Message);
+        Assert.NotNull(output.GetTypeByMetadataName("Consumer.AJsonConverter"));
     }
 
     [Fact]

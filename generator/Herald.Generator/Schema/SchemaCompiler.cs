@@ -217,42 +217,50 @@ internal sealed partial class SchemaCompiler
 
     /// <summary>
     /// Every top-level type the generator declares (records, enums, their helper classes, the registry) lives in one
-    /// namespace, so two of one name would not compile: the later file in path order is HER007, naming both.
+    /// namespace, so two of one name would not compile. A helper's name (<c>{Enum}Json</c>, <c>{Event}JsonConverter</c>,
+    /// <c>HeraldEvents</c>) is taken whatever the path order, so the file whose record or enum would take it is the one
+    /// reported; between two records or enums, the later file in path order is. Each is HER007 naming both sources.
     /// </summary>
     private void ReportDuplicateTypeNames()
     {
-        var owners = new Dictionary<string, (FileContext? File, string What)>(StringComparer.Ordinal)
+        // A file that already failed generates nothing, so it cannot clash; it has its own diagnostic.
+        var valid = _contexts.Values.Where(c => !c.Failed).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal).ToList();
+        var helpers = new Dictionary<string, (FileContext? File, string What)>(StringComparer.Ordinal)
         {
             [Emit.Emitter.RegistryClassName] = (null, "the registry class"),
         };
-        // A file that already failed generates nothing, so it cannot clash; it has its own diagnostic.
-        foreach (FileContext ctx in _contexts.Values.Where(c => !c.Failed).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
+        foreach (FileContext ctx in valid)
         {
-            foreach (var (name, what) in DeclaredTypes(ctx.Objects, ctx.Enums))
+            // Two helpers of one name come from two types of one name, which is reported below.
+            foreach (var (name, what) in DeclaredTypes(ctx.Objects, ctx.Enums).Where(t => t.What.Length > 0))
+                if (!helpers.ContainsKey(name)) helpers[name] = (ctx, what);
+        }
+
+        var owners = new Dictionary<string, FileContext>(StringComparer.Ordinal);
+        foreach (FileContext ctx in valid)
+        {
+            var own = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (name, _) in DeclaredTypes(ctx.Objects, ctx.Enums).Where(t => t.What.Length == 0))
             {
-                string own = what.Length == 0 ? "a type generated" : what;
-                if (!owners.TryGetValue(name, out var first))
+                if (helpers.TryGetValue(name, out var helper))
                 {
-                    owners[name] = (ctx, what);
+                    string reason = helper.File is null ? $"it is the name of {helper.What} the generator declares for every project; rename this type with x-csharp-name"
+                        : helper.File == ctx ? $"it is also the name of {helper.What}, generated for this file; rename one with x-csharp-name"
+                        : $"it is also the name of {helper.What}, generated for '{helper.File.Document.FileName}'; rename one with x-csharp-name";
+                    Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, reason);
                 }
-                else if (first.File is null)
+                else if (owners.TryGetValue(name, out FileContext? first) && first != ctx)
                 {
-                    Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, $"it is the name of {first.What} the generator declares for every project (named as {own} here); rename it with x-csharp-name");
+                    Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, $"the generated type name is also generated for '{first.Document.FileName}'; rename one with x-csharp-name");
                 }
-                else if (first.File != ctx)
-                {
-                    string theirs = first.What.Length == 0 ? "a type generated" : first.What;
-                    Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, $"it names {own} here and {theirs} for '{first.File.Document.FileName}'; rename one with x-csharp-name");
-                }
-                else if (what.Length == 0 && first.What.Length == 0)
+                else if (!own.Add(name))
                 {
                     // e.g. a definition 'transport' next to the root schema of transport.defs.json
                     Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, "two schemas in this file generate a type of this name; rename one with x-csharp-name");
                 }
                 else
                 {
-                    string theirs = first.What.Length == 0 ? "a type generated" : first.What;
-                    Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, $"two types in this file would have this name ({theirs}, and {own}); rename one with x-csharp-name");
+                    owners[name] = ctx;
                 }
             }
         }

@@ -50,7 +50,7 @@ public sealed class HeraldGenerator : IIncrementalGenerator
             spc.AddSource(unit.HintName, SourceText.From(Emitter.EmitUnit(unit), System.Text.Encoding.UTF8)));
 
         context.RegisterSourceOutput(placeholders, static (spc, placeholder) =>
-            spc.AddSource(placeholder.TypeName + ".g.cs", SourceText.From(Emitter.EmitPlaceholder(placeholder), System.Text.Encoding.UTF8)));
+            spc.AddSource(placeholder.HintName, SourceText.From(Emitter.EmitPlaceholder(placeholder), System.Text.Encoding.UTF8)));
 
         context.RegisterSourceOutput(registry, static (spc, model) =>
         {

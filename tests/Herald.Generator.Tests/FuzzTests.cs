@@ -17,6 +17,11 @@ public sealed class FuzzTests
         "\"$ref\": \"#\",", "\"$ref\": \"loop.defs.json\",", "\"$ref\": \"loop.defs.json#/definitions/transport_snapshot\",",
         "\"$ref\": \"loop.tick.schema.json#\",", "\"definitions\": { \"transport_snapshot\": { \"type\": \"integer\" } },",
         "\"properties\": { \"write\": true, \"validate\": { \"type\": \"integer\" } },", "\"title\": \"t\", \"examples\": [1, {}],",
+        // Names of generated members and types, numbers at and beyond the C# types' ranges, line separators in text.
+        "\"x-csharp-name\": \"HeraldEvents\",", "\"x-csharp-name\": \"NonFiniteNumber\",", "\"properties\": { \"has_finite_checks\": true },",
+        "\"maximum\": 9223372036854775808,", "\"minimum\": -2147483649,", "\"default\": 1e400,", "\"default\": 1e39,", "\"const\": 3000000000,",
+        "\"description\": \"a\u2028b\\u2029c\u0085\",", "\"pattern\": \"^{x}\u2028\",", "\"enum\": [\"a\u2028\", \"b\\u2029\"],",
+        "\"$defs\": { \"\": { \"type\": \"string\" } },", "\"x-struct\": true, \"default\": 1,",
     };
 
     [Fact]
@@ -37,11 +42,13 @@ public sealed class FuzzTests
             var (output, result) = GeneratorHarness.Generate(schemas, "class C {}");
             Assert.Null(result.Results.Single().Exception);
             Assert.Empty(result.Diagnostics);
+            var hints = result.Results.Single().GeneratedSources.Select(g => g.HintName).ToList();
+            Assert.Equal(hints.Count, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
 
             if (diagnostics.All(d => d.Severity == DiagnosticSeverity.Info))
             {
                 accepted++;
-                var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+                var errors = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
                 Assert.True(errors.Count == 0, $"accepted schema did not compile (iteration {iteration}):\n{text}\n{string.Join("\n", errors.Take(5))}");
             }
         }

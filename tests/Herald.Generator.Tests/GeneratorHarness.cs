@@ -29,7 +29,7 @@ internal static class GeneratorHarness
             References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver Driver(IEnumerable<AdditionalText> schemas, string? rootNamespace = "Consumer", string? heraldNamespace = null)
+    public static GeneratorDriver Driver(IEnumerable<AdditionalText> schemas, string? rootNamespace = "Consumer", string? heraldNamespace = null, DocumentationMode documentationMode = DocumentationMode.Parse)
     {
         var options = new Dictionary<string, string>();
         if (rootNamespace is not null) options["build_property.RootNamespace"] = rootNamespace;
@@ -37,15 +37,22 @@ internal static class GeneratorHarness
         return CSharpGeneratorDriver.Create(
             new[] { new HeraldGenerator().AsSourceGenerator() },
             schemas,
-            new CSharpParseOptions(LanguageVersion.Latest),
+            new CSharpParseOptions(LanguageVersion.Latest, documentationMode),
             new OptionsProvider(options),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
     }
 
     /// <summary>Runs the generator; returns the compilation with generated sources and the driver's diagnostics.</summary>
     public static (Compilation Output, GeneratorDriverRunResult Result) Generate(IEnumerable<AdditionalText> schemas, params string[] sources)
+        => Generate(schemas, DocumentationMode.Parse, sources);
+
+    /// <summary>
+    /// Runs the generator with the generated files parsed in <paramref name="documentationMode"/>
+    /// (<see cref="DocumentationMode.Diagnose"/> also reports malformed doc comments, as a build with a documentation file does).
+    /// </summary>
+    public static (Compilation Output, GeneratorDriverRunResult Result) Generate(IEnumerable<AdditionalText> schemas, DocumentationMode documentationMode, params string[] sources)
     {
-        GeneratorDriver driver = Driver(schemas).RunGeneratorsAndUpdateCompilation(Compilation(sources), out Compilation output, out _);
+        GeneratorDriver driver = Driver(schemas, documentationMode: documentationMode).RunGeneratorsAndUpdateCompilation(Compilation(sources), out Compilation output, out _);
         return (output, driver.GetRunResult());
     }
 

@@ -125,6 +125,61 @@ public sealed class MemberNameTests
         Assert.Contains("public string? SchemaVersionField { get; init; }", source);
     }
 
+    /// <summary>
+    /// Every member the emitters declare (or the compiler synthesizes) on a record, found from the compiled symbols of an
+    /// event that uses every feature, is a reserved name: a field may not take it, or the record would not compile.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Every_member_of_a_generated_record_is_a_reserved_name(bool isStruct)
+    {
+        string schema = $$"""
+            {
+              "x-event": "kitchen.sink", "x-struct": {{(isStruct ? "true" : "false")}}, "x-version": "2.1", "x-source": "s", "x-kind": "k",
+              "type": "object",
+              "properties": {
+                "s": { "type": "string", "pattern": "^a", "minLength": 1, "maxLength": 9, "x-redact": true, "x-aliases": ["old_s"] },
+                "n": { "type": "integer", "minimum": 0, "maximum": 9 },
+                "i": { "type": "integer", "format": "int32", "default": 3 },
+                "d": { "type": "number", "exclusiveMinimum": 0 },
+                "f": { "type": "number", "format": "float" },
+                "nd": { "type": ["number", "null"] },
+                "b": { "type": "boolean", "const": true },
+                "t": { "type": "string", "format": "date-time" },
+                "g": { "type": "string", "format": "uuid" },
+                "e": { "enum": ["x", "y"], "default": "x" },
+                "free": {},
+                "arr": { "type": "array", "items": { "type": "number" }, "minItems": 1 },
+                "map": { "type": "object", "additionalProperties": { "type": "number" } },
+                "nested": { "type": "object", "properties": { "v": { "type": "number", "x-aliases": ["/legacy_v"] } }, "required": ["v"] }
+              },
+              "required": ["d", "arr"]
+            }
+            """;
+        var (output, result) = Generate(new AdditionalText[] { new SchemaText("/p/kitchen.sink.schema.json", schema) }, "class C {}");
+        Assert.Null(result.Results.Single().Exception);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+
+        foreach (string typeName in new[] { "Consumer.KitchenSink", "Consumer.KitchenSinkNested" })
+        {
+            INamedTypeSymbol type = output.GetTypeByMetadataName(typeName)!;
+            var properties = type.GetMembers().OfType<IPropertySymbol>().Where(p => !p.IsImplicitlyDeclared && p.ExplicitInterfaceImplementations.IsEmpty && p.Name != "EqualityContract")
+                .Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            var members = type.GetMembers()
+                .Where(m => m is not IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.UserDefinedOperator or MethodKind.ExplicitInterfaceImplementation })
+                .Where(m => m is not IPropertySymbol { ExplicitInterfaceImplementations.IsEmpty: false })
+                .Select(m => m.Name)
+                .Concat(type.GetTypeMembers().Select(t => t.Name))
+                .Where(name => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name) && !properties.Contains(name))
+                .Distinct()
+                .ToList();
+            Assert.Contains("NonFiniteNumber", members);
+            Assert.Contains("Equals", members);
+            Assert.All(members, name => Assert.True(Herald.Generator.Schema.MemberNames.Generated.Contains(name), $"{typeName}.{name} is generated but not in MemberNames.Generated"));
+        }
+    }
+
     private static (string, int, int, string) Describe(Diagnostic d)
     {
         var start = d.Location.GetLineSpan().StartLinePosition;

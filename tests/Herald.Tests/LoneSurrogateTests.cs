@@ -74,6 +74,48 @@ public sealed class LoneSurrogateTests
         Assert.Contains("""{"k":"a\ud83d\ude00\n"}""", plain.ToString());
     }
 
+    [Theory]
+    [MemberData(nameof(Escapes))]
+    public void Free_form_values_store_lone_surrogates_as_replacement_characters(string escaped, string expected)
+    {
+        AppEvent app = AppEvent.Read(Utf8($$"""{"source":"s","message":"m","details":"{{escaped}}"}"""));
+        Assert.Equal(expected, app.Details!.Value.GetString());
+
+        // In property names and values at any depth: the stored element reads and enumerates without throwing.
+        app = AppEvent.Read(Utf8($$$"""{"source":"s","message":"m","details":{"k{{{escaped}}}":1,"list":[true,{"{{{escaped}}}":["{{{escaped}}}",null]}]}}"""));
+        JsonElement details = app.Details!.Value;
+        Assert.Equal(new[] { "k" + expected, "list" }, details.EnumerateObject().Select(p => p.Name));
+        JsonProperty inner = Assert.Single(details.GetProperty("list")[1].EnumerateObject());
+        Assert.Equal(expected, inner.Name);
+        Assert.Equal(expected, inner.Value[0].GetString());
+        Assert.Equal(JsonValueKind.Null, inner.Value[1].ValueKind);
+        Assert.Equal(app, AppEvent.Read(Utf8(app.ToString())));
+
+        string sinkJson = ReaderErrorTests.KitchenSinkJson()[..^1] + $$$"""
+            ,"context":{"{{{escaped}}}":"{{{escaped}}}"}}
+            """.Trim();
+        TestKitchenSink sink = TestKitchenSink.Read(Utf8(sinkJson));
+        Assert.Equal(expected, sink.Context!.Value.GetProperty(expected).GetString());
+    }
+
+    [Fact]
+    public void Free_form_values_without_lone_surrogates_are_stored_as_they_came()
+    {
+        const string Details = """{"k":"a\ud83d\ude00\n","e":"\u00e9","b":"x\\ud800"}""";
+        AppEvent app = AppEvent.Read(Utf8($$$"""{"source":"s","message":"m","details":{{{Details}}}}"""));
+        Assert.Equal(Details, app.Details!.Value.GetRawText());
+        Assert.Equal(@"x\ud800", app.Details.Value.GetProperty("b").GetString());
+    }
+
+    [Fact]
+    public void Replacing_lone_surrogate_escapes_keeps_every_other_byte()
+    {
+        byte[] json = Utf8("""{"\ud800":["\udc00\ud83d\ude00","\\ud800","\ud800\u0041\ud800\ud800\udc00"]}""");
+        Assert.Equal(4, JsonStrings.ReplaceLoneSurrogateEscapes(json));
+        Assert.Equal("""{"\uFFFD":["\uFFFD\ud83d\ude00","\\ud800","\uFFFD\u0041\uFFFD\ud800\udc00"]}""", Encoding.UTF8.GetString(json));
+        Assert.Equal(0, JsonStrings.ReplaceLoneSurrogateEscapes(json));
+    }
+
     [Fact]
     public void Enum_values_with_lone_surrogates_are_format_errors_not_crashes()
     {

@@ -46,7 +46,7 @@ internal static partial class Emitter
             PropertyModel owner = o.Properties[index];
             string nested = locals.Next("n");
             bool mayBeNull = owner.IsNullable || !owner.Type.IsCSharpValueType;
-            w.Open(mayBeNull ? $"if (value.{owner.CSharpName} is {{ }} {nested})" : "// " + owner.JsonName + " is a struct: never null");
+            w.Open(mayBeNull ? $"if (value.{owner.CSharpName} is {{ }} {nested})" : "// " + Comment(owner.JsonName) + " is a struct: never null");
             if (!mayBeNull) w.Line($"var {nested} = value.{owner.CSharpName};");
             foreach ((PropertyModel child, string alias) in children)
                 EmitAliasField(w, child, alias, $"{nested}.{child.CSharpName}", v => EmitValue(w, child.Type, v, locals), locals);

@@ -76,7 +76,8 @@ internal static partial class Emitter
         if (c.Pattern is { } pattern)
         {
             patterns.Add(pattern);
-            w.Line($"if (!ValidationPatterns.P{patterns.Count - 1}.IsMatch({expr})) return {Interpolated($"{path}: must match the pattern {pattern}")};");
+            // The pattern is message text, not holes: its braces are doubled.
+            w.Line($"if (!ValidationPatterns.P{patterns.Count - 1}.IsMatch({expr})) return {Interpolated($"{path}: must match the pattern {pattern.Replace("{", "{{").Replace("}", "}}")}")};");
         }
 
         switch (type.Kind)
@@ -134,12 +135,7 @@ internal static partial class Emitter
     }
 
     /// <summary>A C# interpolated string for <paramref name="text"/>, whose holes are already written as {expr}.</summary>
-    private static string Interpolated(string text)
-    {
-        // Escape quotes and backslashes for a regular (non-verbatim) interpolated string; braces are holes.
-        string escaped = text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
-        return "$\"" + escaped + "\"";
-    }
+    private static string Interpolated(string text) => "$\"" + InterpolatedText(text) + "\"";
 
     private static string PathSegment(string name)
     {

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Text;
 using Herald.Generator.Model;
 using Microsoft.CodeAnalysis.CSharp;
@@ -54,7 +55,7 @@ internal static class KnownTypes
     public static string Spell(PropertyModel property) => Spell(property.Type, property.IsNullable);
 
     /// <summary>A C# <c>u8</c> literal holding <paramref name="json"/> (already valid JSON text).</summary>
-    public static string Utf8Literal(string json) => SymbolDisplay.FormatLiteral(json, quote: true) + "u8";
+    public static string Utf8Literal(string json) => CSharpString(json) + "u8";
 
     /// <summary>JSON string encoding (quotes included) with the same escaping rules as the runtime writer.</summary>
     public static string JsonString(string value)
@@ -80,8 +81,67 @@ internal static class KnownTypes
         return sb.Append('"').ToString();
     }
 
-    public static string CSharpString(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+    /// <summary>
+    /// A regular C# string literal (quotes included) for any text: every character C# reads as a line break
+    /// (<c>\r</c>, <c>\n</c>, U+0085, U+2028, U+2029) and every other control character is an escape.
+    /// </summary>
+    public static string CSharpString(string value) => EscapeLineBreaks(SymbolDisplay.FormatLiteral(value, quote: true));
 
-    /// <summary>Escapes text for an XML doc comment.</summary>
-    public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    /// <summary>Whether C# ends a line (and so a comment or a string literal) at <paramref name="c"/>.</summary>
+    public static bool IsLineBreak(char c) => c is '\r' or '\n' or '\u0085' or '\u2028' or '\u2029';
+
+    /// <summary>Characters that cannot appear in C# source as they are inside a literal or a comment, as <c>\uXXXX</c> escapes.</summary>
+    private static string EscapeLineBreaks(string text)
+    {
+        if (!text.Any(c => IsLineBreak(c) || char.IsControl(c))) return text;
+        var sb = new StringBuilder(text.Length + 16);
+        foreach (char c in text)
+        {
+            if (IsLineBreak(c) || (char.IsControl(c) && c != '\t')) sb.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            else sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The body of a regular (non-verbatim) interpolated string for <paramref name="text"/>, whose holes are already
+    /// written as <c>{expr}</c> (literal braces must come doubled): quotes, backslashes, line breaks and control characters escaped.
+    /// </summary>
+    public static string InterpolatedText(string text)
+        => EscapeLineBreaks(text.Replace("\\", "\\\\").Replace("\"", "\\\""));
+
+    /// <summary>Text for a <c>//</c> comment: line breaks (which would end it) and control characters as <c>\uXXXX</c>.</summary>
+    public static string Comment(string text) => EscapeLineBreaks(text);
+
+    /// <summary>
+    /// Escapes text for an XML doc comment: markup characters as entities, line breaks (which would end the comment)
+    /// as character references, and the characters XML cannot hold at all (other control characters, lone surrogates,
+    /// U+FFFE, U+FFFF) as U+FFFD.
+    /// </summary>
+    public static string Xml(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            switch (c)
+            {
+                case '&': sb.Append("&amp;"); break;
+                case '<': sb.Append("&lt;"); break;
+                case '>': sb.Append("&gt;"); break;
+                default:
+                    if (IsLineBreak(c)) sb.Append("&#x").Append(((int)c).ToString("X", System.Globalization.CultureInfo.InvariantCulture)).Append(';');
+                    else if ((c < 0x20 && c != '\t') || c is '\uFFFE' or '\uFFFF') sb.Append('\uFFFD');
+                    else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) sb.Append(c).Append(text[++i]);
+                    else if (char.IsSurrogate(c)) sb.Append('\uFFFD');
+                    else sb.Append(c);
+                    break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Splits text into lines at every character C# or a reader would end a line at (<c>\r\n</c> counts once).</summary>
+    public static string[] Lines(string text)
+        => text.Replace("\r\n", "\n").Split('\r', '\n', '\u0085', '\u2028', '\u2029');
 }

@@ -43,4 +43,4 @@ internal sealed record RegistryEntry(string TypeName, EventInfo Event, Equatable
 /// <c>[Obsolete(error: true)]</c> carrying the schema diagnostic, because the compiler does not run analyzers
 /// once a compilation has errors: without it, a broken schema would surface only as "type not found".
 /// </summary>
-internal sealed record Placeholder(string Namespace, string TypeName, string SourceFile, SchemaDiagnostic? Cause, string? FailedDependency);
+internal sealed record Placeholder(string Namespace, string TypeName, string HintName, string SourceFile, SchemaDiagnostic? Cause, string? FailedDependency);

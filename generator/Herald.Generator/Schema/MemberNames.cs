@@ -20,6 +20,7 @@ internal static class MemberNames
     public static readonly HashSet<string> Generated = new()
     {
         "EventType", "EventTypeUtf8", "SchemaVersion", "Write", "Read", "WriteObject", "ReadObject", "Validate",
+        "HasFiniteChecks", "NonFiniteNumber",
         "Equals", "GetHashCode", "ToString", "EqualityContract", "PrintMembers", "Deconstruct", "Clone",
         "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals", "ValidationPatterns", "s_readNames",
     };

@@ -78,9 +78,18 @@ internal sealed partial class SchemaCompiler
         if (def.Value is JsonObject defSchema)
         {
             string prefix = owner.Document.IsEvent ? ReadEventHeader(owner.Document, (JsonObject)owner.Document.Root!).TypeName : "";
-            string typeName = ExplicitCSharpName(owner, defSchema, pointer) ?? prefix + Naming.ToPascalCase(defName);
-            if (IsRecordSchema(defSchema)) _resolvedDefs[key] = new TypeRef(ValueKind.Object, TypeName: typeName);
-            type = CompileType(owner, defSchema, pointer, typeName, depth: 0);
+            string? explicitName = ExplicitCSharpName(owner, defSchema, pointer);
+            if (explicitName is null && Naming.ToPascalCase(defName).Length == 0 && defSchema.Find("x-csharp-name") is null)
+            {
+                // "" or "-" would name the type like the event itself (or nothing at all, in a .defs.json file).
+                Report(owner, DiagnosticIds.InvalidName, def.NameSpan, defName, "the definition's name has no letters or digits; set x-csharp-name on it");
+            }
+            else
+            {
+                string typeName = explicitName ?? prefix + Naming.ToPascalCase(defName);
+                if (IsRecordSchema(defSchema)) _resolvedDefs[key] = new TypeRef(ValueKind.Object, TypeName: typeName);
+                type = CompileType(owner, defSchema, pointer, typeName, depth: 0);
+            }
         }
         else
         {

@@ -451,13 +451,20 @@ internal sealed partial class SchemaCompiler
     /// <summary>A C# expression for a <c>const</c> or <c>default</c> value, checked against the property type.</summary>
     private string? Literal(FileContext ctx, JsonNode value, TypeRef type, string pointer, string keyword)
     {
+        if (value is JsonNumber number && type.Kind is ValueKind.Int64 or ValueKind.Int32 or ValueKind.Double or ValueKind.Single
+            && (number.IsInteger || type.Kind is ValueKind.Double or ValueKind.Single) && !FitsType(number.Text, type.Kind))
+        {
+            // A literal the compiler would refuse (CS0594, CS0031): outside the C# type's range.
+            Report(ctx, DiagnosticIds.InvalidKeywordValue, value.Span, $"'{keyword}' {number.Text} is outside the range of the property's C# type {KindName(type.Kind)}", pointer);
+            return null;
+        }
         string? literal = (type.Kind, value) switch
         {
-            (ValueKind.String, JsonString s) => SymbolDisplay.FormatLiteral(s.Value, quote: true),
+            (ValueKind.String, JsonString s) => Emit.KnownTypes.CSharpString(s.Value),
             (ValueKind.Enum, JsonString s) => ctx.Enums.FirstOrDefault(e => e.Name == type.TypeName)?.Members.FirstOrDefault(m => m.JsonValue == s.Value) is { } m
                 ? type.TypeName + "." + m.CSharpName : null,
-            (ValueKind.Int64, JsonNumber { IsInteger: true } n) when long.TryParse(n.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) => n.Text + "L",
-            (ValueKind.Int32, JsonNumber { IsInteger: true } n) when int.TryParse(n.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) => n.Text,
+            (ValueKind.Int64, JsonNumber { IsInteger: true } n) => n.Text + "L",
+            (ValueKind.Int32, JsonNumber { IsInteger: true } n) => n.Text,
             (ValueKind.Double, JsonNumber n) => n.Text + "d",
             (ValueKind.Single, JsonNumber n) => n.Text + "f",
             (ValueKind.Boolean, JsonBool b) => b.Value ? "true" : "false",
@@ -468,14 +475,65 @@ internal sealed partial class SchemaCompiler
         return literal;
     }
 
+    /// <summary>The C# keyword of a numeric kind, for messages.</summary>
+    private static string KindName(ValueKind kind) => kind switch
+    {
+        ValueKind.Int32 => "int",
+        ValueKind.Int64 => "long",
+        ValueKind.Single => "float",
+        _ => "double",
+    };
+
+    /// <summary>Whether the JSON number <paramref name="text"/> is a literal of the C# type: in range, and finite for floating point.</summary>
+    private static bool FitsType(string text, ValueKind kind) => kind switch
+    {
+        ValueKind.Int64 => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
+        ValueKind.Int32 => int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
+        // .NET Framework fails to parse an overflowing number, .NET Core parses it as infinity: both are out of range.
+        ValueKind.Double => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && !double.IsInfinity(d),
+        ValueKind.Single => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && !float.IsInfinity((float)f),
+        _ => true,
+    };
+
+    /// <summary>
+    /// How the integer <paramref name="text"/> (any JSON number) compares with <paramref name="limit"/>, exactly:
+    /// -1, 0 or 1. Numbers beyond decimal's range compare by their sign.
+    /// </summary>
+    private static int CompareWith(string text, long limit)
+        => decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value)
+            ? value.CompareTo((decimal)limit)
+            : text.StartsWith("-", StringComparison.Ordinal) ? -1 : 1;
+
     private Constraints ReadConstraints(FileContext ctx, JsonObject schema, string pointer, TypeRef type)
     {
         bool numeric = type.Kind is ValueKind.Int32 or ValueKind.Int64 or ValueKind.Double or ValueKind.Single;
         string? Number(string keyword)
         {
             if (schema.Find(keyword) is not { } m) return null;
-            if (m.Value is JsonNumber n && numeric && double.TryParse(n.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double bound) && !double.IsInfinity(bound)) return n.Text;
-            Report(ctx, DiagnosticIds.InvalidKeywordValue, m.Value.Span, $"'{keyword}' must be a number on a numeric property", pointer + "/" + keyword);
+            if (m.Value is JsonNumber n && numeric && double.TryParse(n.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double bound) && !double.IsInfinity(bound))
+            {
+                if (type.Kind is not (ValueKind.Int32 or ValueKind.Int64)) return n.Text;
+                // An integer bound is compared with the C# type's range: one every value satisfies checks nothing and is
+                // not generated (a comparison with a constant outside the range does not compile cleanly: CS0652,
+                // CS0034); one no value satisfies makes every event invalid, which is a mistake in the schema.
+                long min = type.Kind == ValueKind.Int32 ? int.MinValue : long.MinValue;
+                long max = type.Kind == ValueKind.Int32 ? int.MaxValue : long.MaxValue;
+                int vsMin = CompareWith(n.Text, min), vsMax = CompareWith(n.Text, max);
+                var (always, never) = keyword switch
+                {
+                    "minimum" => (vsMin <= 0, vsMax > 0),
+                    "exclusiveMinimum" => (vsMin < 0, vsMax >= 0),
+                    "maximum" => (vsMax >= 0, vsMin < 0),
+                    _ => (vsMax > 0, vsMin <= 0),
+                };
+                if (always) return null;
+                if (!never) return n.Text;
+                Report(ctx, DiagnosticIds.InvalidKeywordValue, m.Value.Span, $"'{keyword}' {n.Text} leaves no value of the property's C# type {KindName(type.Kind)} valid", pointer + "/" + keyword);
+                return null;
+            }
+            Report(ctx, DiagnosticIds.InvalidKeywordValue, m.Value.Span,
+                m.Value is JsonNumber huge && numeric ? $"'{keyword}' {huge.Text} is outside the range of double" : $"'{keyword}' must be a number on a numeric property",
+                pointer + "/" + keyword);
             return null;
         }
         int? Count(string keyword, bool applies, string appliesTo)

@@ -61,10 +61,14 @@ internal sealed partial class SchemaCompiler
             else CompileDefsFile(ctx);
         }
 
+        ReportStructCycles();
         ReportDuplicateEventTypes();
         ReportDuplicateTypeNames();
         PropagateFailures();
 
+        // Hint names are unique ignoring case (the compiler writes them to disk as files) and the registry's is reserved;
+        // a name already taken gets .2, .3, ... in path order, so the same schema set always gets the same names.
+        var hintNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Emit.Emitter.RegistryClassName + ".g.cs" };
         var units = ImmutableArray.CreateBuilder<GenerationUnit>();
         var registry = ImmutableArray.CreateBuilder<RegistryEntry>();
         foreach (FileContext ctx in _contexts.Values.OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
@@ -72,7 +76,7 @@ internal sealed partial class SchemaCompiler
             if (ctx.Failed || (ctx.Objects.Count == 0 && ctx.Enums.Count == 0)) continue;
             units.Add(new GenerationUnit
             {
-                HintName = (ctx.EventRoot?.Name ?? "Defs." + Naming.ToPascalCase(PathUtil.FileName(ctx.Document.Path).Replace(SchemaDocument.DefsSuffix, ""))) + ".g.cs",
+                HintName = UniqueHintName(hintNames, ctx.EventRoot?.Name ?? "Defs." + Naming.ToPascalCase(PathUtil.FileName(ctx.Document.Path).Replace(SchemaDocument.DefsSuffix, ""))),
                 Namespace = _namespace,
                 SourceFile = PathUtil.FileName(ctx.Document.Path),
                 Objects = ctx.Objects.ToEquatableArray(),
@@ -89,18 +93,47 @@ internal sealed partial class SchemaCompiler
             }
         }
 
+        var generatedTypes = new HashSet<string>(StringComparer.Ordinal) { Emit.Emitter.RegistryClassName };
+        foreach (GenerationUnit unit in units) generatedTypes.UnionWith(DeclaredTypes(unit.Objects, unit.Enums).Select(t => t.Name));
         return new CompileResult(
             units.ToImmutable().ToEquatableArrayFast(),
             new RegistryModel(_namespace, registry.ToImmutable().ToEquatableArrayFast()),
             _diagnostics.ToEquatableArray(),
-            Placeholders(units.Select(u => u.Objects.Select(o => o.Name).Concat(u.Enums.Select(e => e.Name))).SelectMany(n => n)),
+            Placeholders(generatedTypes, hintNames),
             _notices.ToEquatableArray());
     }
 
-    /// <summary>One placeholder per failed event file, unless a valid file generates that type name.</summary>
-    private EquatableArray<Placeholder> Placeholders(IEnumerable<string> generatedNames)
+    /// <summary><c>{stem}.g.cs</c>, or the first of <c>{stem}.2.g.cs</c>, <c>{stem}.3.g.cs</c>, ... not yet in <paramref name="taken"/> (which ignores case).</summary>
+    private static string UniqueHintName(HashSet<string> taken, string stem)
     {
-        var taken = new HashSet<string>(generatedNames, StringComparer.Ordinal);
+        for (int n = 1; ; n++)
+        {
+            string candidate = stem + (n == 1 ? "" : "." + n.ToString(System.Globalization.CultureInfo.InvariantCulture)) + ".g.cs";
+            if (taken.Add(candidate)) return candidate;
+        }
+    }
+
+    /// <summary>
+    /// Every top-level type the emitters declare for a file: its records and enums, each enum's <c>{Enum}Json</c> helper
+    /// class and each event's <c>{Event}JsonConverter</c>, with what it is (for messages).
+    /// </summary>
+    private static IEnumerable<(string Name, string What)> DeclaredTypes(IEnumerable<ObjectModel> objects, IEnumerable<EnumModel> enums)
+    {
+        foreach (ObjectModel o in objects)
+        {
+            yield return (o.Name, "");
+            if (o.Event is not null) yield return (o.Name + "JsonConverter", $"the JSON converter of the event '{o.Name}'");
+        }
+        foreach (EnumModel e in enums)
+        {
+            yield return (e.Name, "");
+            yield return (e.Name + "Json", $"the JSON helper class of the enum '{e.Name}'");
+        }
+    }
+
+    /// <summary>One placeholder per failed event file, unless a valid file (or the registry) declares a type of that name.</summary>
+    private EquatableArray<Placeholder> Placeholders(HashSet<string> taken, HashSet<string> hintNames)
+    {
         var placeholders = new List<Placeholder>();
         foreach (FileContext ctx in _contexts.Values.Where(c => c.Failed && c.Document.IsEvent).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
         {
@@ -112,7 +145,7 @@ internal sealed partial class SchemaCompiler
             string? dependency = cause is null
                 ? ctx.Dependencies.Where(d => _contexts.TryGetValue(d, out FileContext? dep) && dep.Failed).Select(PathUtil.FileName).FirstOrDefault()
                 : null;
-            placeholders.Add(new Placeholder(_namespace, typeName, ctx.Document.FileName, cause, dependency));
+            placeholders.Add(new Placeholder(_namespace, typeName, UniqueHintName(hintNames, typeName), ctx.Document.FileName, cause, dependency));
         }
         return placeholders.ToEquatableArray();
     }
@@ -182,16 +215,41 @@ internal sealed partial class SchemaCompiler
         }
     }
 
+    /// <summary>
+    /// Every top-level type the generator declares (records, enums, their helper classes, the registry) lives in one
+    /// namespace, so two of one name would not compile. A helper's name (<c>{Enum}Json</c>, <c>{Event}JsonConverter</c>,
+    /// <c>HeraldEvents</c>) is taken whatever the path order, so the file whose record or enum would take it is the one
+    /// reported; between two records or enums, the later file in path order is. Each is HER007 naming both sources.
+    /// </summary>
     private void ReportDuplicateTypeNames()
     {
-        var owners = new Dictionary<string, FileContext>(StringComparer.Ordinal);
         // A file that already failed generates nothing, so it cannot clash; it has its own diagnostic.
-        foreach (FileContext ctx in _contexts.Values.Where(c => !c.Failed).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
+        var valid = _contexts.Values.Where(c => !c.Failed).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal).ToList();
+        var helpers = new Dictionary<string, (FileContext? File, string What)>(StringComparer.Ordinal)
+        {
+            [Emit.Emitter.RegistryClassName] = (null, "the registry class"),
+        };
+        foreach (FileContext ctx in valid)
+        {
+            // Two helpers of one name come from two types of one name, which is reported below.
+            foreach (var (name, what) in DeclaredTypes(ctx.Objects, ctx.Enums).Where(t => t.What.Length > 0))
+                if (!helpers.ContainsKey(name)) helpers[name] = (ctx, what);
+        }
+
+        var owners = new Dictionary<string, FileContext>(StringComparer.Ordinal);
+        foreach (FileContext ctx in valid)
         {
             var own = new HashSet<string>(StringComparer.Ordinal);
-            foreach (string name in ctx.Objects.Select(o => o.Name).Concat(ctx.Enums.Select(e => e.Name)))
+            foreach (var (name, _) in DeclaredTypes(ctx.Objects, ctx.Enums).Where(t => t.What.Length == 0))
             {
-                if (owners.TryGetValue(name, out FileContext? first) && first != ctx)
+                if (helpers.TryGetValue(name, out var helper))
+                {
+                    string reason = helper.File is null ? $"it is the name of {helper.What} the generator declares for every project; rename this type with x-csharp-name"
+                        : helper.File == ctx ? $"it is also the name of {helper.What}, generated for this file; rename one with x-csharp-name"
+                        : $"it is also the name of {helper.What}, generated for '{helper.File.Document.FileName}'; rename one with x-csharp-name";
+                    Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, reason);
+                }
+                else if (owners.TryGetValue(name, out FileContext? first) && first != ctx)
                 {
                     Report(ctx, DiagnosticIds.InvalidName, ctx.Document.Root!.Span, name, $"the generated type name is also generated for '{first.Document.FileName}'; rename one with x-csharp-name");
                 }
@@ -204,6 +262,61 @@ internal sealed partial class SchemaCompiler
                 {
                     owners[name] = ctx;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// An x-struct event holds the struct events its fields refer to by value (a nullable field too: <c>Nullable&lt;T&gt;</c>
+    /// contains a <c>T</c>), so a chain of such fields back to the first struct is a struct that contains itself. Arrays,
+    /// maps and records hold references and end the chain. Each field on such a cycle is HER003 at its <c>$ref</c>.
+    /// A struct referring to itself in its own file is caught where the reference resolves.
+    /// </summary>
+    private void ReportStructCycles()
+    {
+        var structs = _contexts.Values.Where(c => c.EventRoot is { IsStruct: true }).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal).ToList();
+        if (structs.Count == 0) return;
+        IEnumerable<(PropertyModel Field, FileContext Target)> Edges(FileContext from)
+            => from.EventRoot!.Properties
+                .Where(p => p.Type is { Kind: ValueKind.Object, IsValueType: true })
+                .SelectMany(p => structs.Where(s => s.EventRoot!.Name == p.Type.TypeName).Select(s => (p, s)));
+
+        foreach (FileContext ctx in structs)
+        {
+            foreach (var (field, target) in Edges(ctx).ToList())
+            {
+                // The shortest way back from the target to this struct, if any.
+                var previous = new Dictionary<FileContext, FileContext> { [target] = target };
+                var queue = new Queue<FileContext>();
+                queue.Enqueue(target);
+                while (queue.Count > 0 && !previous.ContainsKey(ctx))
+                {
+                    FileContext at = queue.Dequeue();
+                    foreach (var (_, next) in Edges(at))
+                    {
+                        if (previous.ContainsKey(next)) continue;
+                        previous[next] = at;
+                        queue.Enqueue(next);
+                    }
+                }
+                if (!previous.ContainsKey(ctx)) continue;
+
+                // ctx -> target -> ... -> ctx, from the way back walked backwards.
+                var back = new List<string>();
+                for (FileContext at = ctx; ; at = previous[at])
+                {
+                    back.Add(at.EventRoot!.Name);
+                    if (at == target) break;
+                }
+                back.Reverse();
+                var chain = new List<string> { ctx.EventRoot!.Name };
+                chain.AddRange(back);
+                var fieldSchema = (((JsonObject)ctx.Document.Root!).Find("properties")?.Value as JsonObject)?.Find(field.JsonName);
+                JsonMember? reference = (fieldSchema?.Value as JsonObject)?.Find("$ref");
+                SourceSpan span = reference?.Value.Span ?? fieldSchema?.NameSpan ?? ctx.Document.Root!.Span;
+                string value = (reference?.Value as JsonString)?.Value ?? field.JsonName;
+                Report(ctx, DiagnosticIds.UnresolvedRef, span, value,
+                    $"the x-struct events {string.Join(" -> ", chain)} would contain each other (a struct cannot contain itself, even as a nullable field); make one of them a record or hold it in an array");
             }
         }
     }

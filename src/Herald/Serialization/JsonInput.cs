@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.ComponentModel;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Herald.Serialization;
@@ -148,14 +149,24 @@ public static class JsonInput
     public static JsonElement ReadJson(ref Utf8JsonReader reader)
     {
         long start = reader.TokenStartIndex;
+        JsonElement value;
         try
         {
-            return JsonElement.ParseValue(ref reader);
+            value = JsonElement.ParseValue(ref reader);
         }
         catch (JsonException ex)
         {
             throw new EventFormatException("malformed JSON: " + FirstSentence(ex.Message), start, ex);
         }
+        // A lone surrogate escape ("\ud800", as Python writes) is valid JSON text but no valid string: the element's
+        // GetString() and EnumerateObject() would throw on it. Stored as U+FFFD instead, in values and names at any depth.
+        ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
+        if (!JsonStrings.HasLoneSurrogateEscape(raw)) return value;
+        byte[] text = raw.ToArray();
+        JsonStrings.ReplaceLoneSurrogateEscapes(text);
+        var replaced = new Utf8JsonReader(text, ReaderOptions);
+        replaced.Read();
+        return JsonElement.ParseValue(ref replaced);
     }
 
     /// <summary>Reads an array, each element with <paramref name="readElement"/>.</summary>

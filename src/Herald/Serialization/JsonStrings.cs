@@ -85,26 +85,48 @@ public static class JsonStrings
     }
 
     /// <summary>Whether <paramref name="raw"/> (JSON text) holds a <c>\uD800</c>-<c>\uDFFF</c> escape that is not half of a pair.</summary>
-    public static bool HasLoneSurrogateEscape(ReadOnlySpan<byte> raw)
+    public static bool HasLoneSurrogateEscape(ReadOnlySpan<byte> raw) => NextLoneSurrogateEscape(raw, 0) >= 0;
+
+    /// <summary>
+    /// Rewrites every lone surrogate escape in <paramref name="json"/> (JSON text a reader has already checked) as
+    /// <c>\uFFFD</c>, in place: the same six bytes, so every other byte stays where it was. Strings and property names
+    /// then decode as <see cref="GetString"/> decodes them, and a <see cref="JsonElement"/> parsed from the text can be
+    /// read with <see cref="JsonElement.GetString"/> and enumerated without throwing.
+    /// </summary>
+    /// <returns>How many escapes were rewritten.</returns>
+    public static int ReplaceLoneSurrogateEscapes(Span<byte> json)
     {
-        int i = 0;
+        int count = 0;
+        for (int at = NextLoneSurrogateEscape(json, 0); at >= 0; at = NextLoneSurrogateEscape(json, at + 6))
+        {
+            "FFFD"u8.CopyTo(json.Slice(at + 2));
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>Where the next lone surrogate escape (its backslash) at or after <paramref name="from"/> starts, or -1.</summary>
+    private static int NextLoneSurrogateEscape(ReadOnlySpan<byte> raw, int from)
+    {
+        int i = from;
         while (true)
         {
             int at = raw.Slice(i).IndexOf((byte)'\\');
-            if (at < 0) return false;
+            if (at < 0) return -1;
             i += at;
-            if (i + 1 >= raw.Length) return false;
+            if (i + 1 >= raw.Length) return -1;
             if (raw[i + 1] != (byte)'u')
             {
                 i += 2; // \" \\ \n ...: skipping both bytes keeps an escaped backslash from starting a new escape
                 continue;
             }
+            int escape = i;
             int unit = Hex4(raw, i + 2);
             i += 6;
             if (unit < 0xD800 || unit > 0xDFFF) continue;
-            if (unit >= 0xDC00) return true;
+            if (unit >= 0xDC00) return escape;
             int low = i + 1 < raw.Length && raw[i] == (byte)'\\' && raw[i + 1] == (byte)'u' ? Hex4(raw, i + 2) : -1;
-            if (low is < 0xDC00 or > 0xDFFF) return true;
+            if (low is < 0xDC00 or > 0xDFFF) return escape;
             i += 6;
         }
     }

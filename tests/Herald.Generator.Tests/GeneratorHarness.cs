@@ -56,6 +56,27 @@ internal static class GeneratorHarness
         return (output, driver.GetRunResult());
     }
 
+    /// <summary>Generates, compiles and loads the schemas' code with <paramref name="probe"/> (a source declaring <c>static class Probe { public static string Run() }</c>), and returns <c>Probe.Run()</c>.</summary>
+    public static string RunProbe(IEnumerable<AdditionalText> schemas, string probe)
+    {
+        var (output, result) = Generate(schemas, probe);
+        Assert.Null(result.Results.Single().Exception);
+        using var image = new MemoryStream();
+        var emitted = output.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
+        image.Position = 0;
+        var context = new System.Runtime.Loader.AssemblyLoadContext("probe", isCollectible: true);
+        try
+        {
+            System.Reflection.Assembly assembly = context.LoadFromStream(image);
+            return (string)assembly.GetType("Probe")!.GetMethod("Run")!.Invoke(null, null)!;
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
     /// <summary>Runs <see cref="SchemaDiagnosticAnalyzer"/> over the schemas; returns its diagnostics (analyzer crashes included as AD0001).</summary>
     public static ImmutableArray<Diagnostic> Analyze(IEnumerable<AdditionalText> schemas)
     {

@@ -85,7 +85,7 @@ public sealed class MemberNameTests
                 }
             }
             """;
-        string result = Run(schemas, probe);
+        string result = RunProbe(schemas, probe);
 
         Assert.StartsWith($"True|valid|{eventType}|1.0|True|True|{{", result);
         foreach (var (json, _) in Colliding) Assert.Contains($"\"{json}\":\"{json}\"", result);
@@ -186,24 +186,4 @@ public sealed class MemberNameTests
         return (d.Id, start.Line + 1, start.Character + 1, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Generates, compiles and loads the schemas' code with <paramref name="probe"/>, and returns <c>Probe.Run()</c>.</summary>
-    private static string Run(IEnumerable<AdditionalText> schemas, string probe)
-    {
-        var (output, result) = Generate(schemas, probe);
-        Assert.Null(result.Results.Single().Exception);
-        using var image = new MemoryStream();
-        var emitted = output.Emit(image);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
-        image.Position = 0;
-        var context = new AssemblyLoadContext("member-names", isCollectible: true);
-        try
-        {
-            Assembly assembly = context.LoadFromStream(image);
-            return (string)assembly.GetType("Probe")!.GetMethod("Run")!.Invoke(null, null)!;
-        }
-        finally
-        {
-            context.Unload();
-        }
-    }
 }

@@ -35,23 +35,8 @@ public sealed class TcpCollectorFaultTests : IDisposable
     [Fact]
     public async Task A_collector_that_accepts_and_never_reads_gets_nothing_counted_as_flushed()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.ReceiveBufferSize = 4096; // inherited by accepted sockets: its window holds a few lines, never a batch
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        var accepted = new List<Socket>();
-        using var stop = new CancellationTokenSource();
-        Task accepting = Task.Run(async () =>
-        {
-            try
-            {
-                while (true) accepted.Add(await listener.AcceptAsync(stop.Token));
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        await using var collector = new SilentCollector();
+        int port = collector.Port;
 
         // 512 loop.tick lines (~128 KB) per batch, a 256 KiB buffer: the bound the publisher keeps whatever the collector does.
         var publisher = TelemetryPublisher.Create(Tcp(port, BackpressureMode.DropOldest, batch: 512, maxBufferBytes: 256 * 1024));
@@ -64,14 +49,11 @@ public sealed class TcpCollectorFaultTests : IDisposable
         TransportStatus stuck = publisher.TransportStatus;
         await publisher.DisposeAsync();
         TransportStatus final = publisher.TransportStatus;
-        await stop.CancelAsync();
-        await accepting;
-        foreach (Socket s in accepted) s.Dispose();
 
         Assert.Equal(0, stuck.PayloadsFlushedTotal);
         Assert.Contains("did not acknowledge", stuck.WorkerError);
-        Assert.InRange(stuck.QueueLength, 0, 2_000); // ~256 KiB of lines plus the emit queue: bounded, not 20,000
-        Assert.InRange(accepted.Count, 1, 6);        // the circuit: one connection per cool-down, not one per batch
+        Assert.InRange(stuck.QueueLength, 0, 2_000);  // ~256 KiB of lines plus the emit queue: bounded, not 20,000
+        Assert.InRange(collector.Connections, 1, 6);  // the circuit: one connection per cool-down, not one per batch
         Assert.Equal((20_000L, 0L, 20_000L, 0L), (final.EventsEmitted, final.PayloadsFlushedTotal, final.DroppedMessages, final.QueueLength));
     }
 
@@ -262,28 +244,8 @@ public sealed class WebSocketCollectorFaultTests
     [Fact]
     public async Task A_websocket_server_that_upgrades_and_never_reads_gets_nothing_counted_as_flushed()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.ReceiveBufferSize = 4096; // inherited by accepted sockets: the window holds a few lines, never a batch
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        var accepted = new List<Socket>();
-        using var stop = new CancellationTokenSource();
-        Task accepting = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    Socket client = await listener.AcceptAsync(stop.Token);
-                    accepted.Add(client);
-                    await UpgradeAsync(client); // then never read again
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException)
-            {
-            }
-        });
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        await using var collector = new SilentCollector(UpgradeAsync);
+        int port = collector.Port;
         var options = new TelemetryOptions
         {
             Transport = new TransportOptions
@@ -305,11 +267,8 @@ public sealed class WebSocketCollectorFaultTests
         TransportStatus stuck = publisher.TransportStatus;
         await publisher.DisposeAsync();
         TransportStatus final = publisher.TransportStatus;
-        await stop.CancelAsync();
-        await accepting;
-        foreach (Socket s in accepted) s.Dispose();
 
-        Assert.True(accepted.Count >= 1, "the transport connected");
+        Assert.True(collector.Connections >= 1, "the transport connected");
         Assert.Equal(0, stuck.PayloadsFlushedTotal);
         Assert.Matches("did not acknowledge|timed out", stuck.WorkerError ?? "");
         Assert.Equal(final.EventsEmitted, final.PayloadsFlushedTotal + final.DroppedMessages + final.QueueLength);
@@ -330,5 +289,59 @@ public sealed class WebSocketCollectorFaultTests
         string accept = Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
         await client.SendAsync(System.Text.Encoding.ASCII.GetBytes(
             $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"), SocketFlags.None);
+    }
+}
+
+/// <summary>
+/// A collector on 127.0.0.1 that accepts connections (after an optional handshake) and never reads from them. Its
+/// sockets' receive buffer is 4 KiB, so the window holds a few lines and never a whole batch.
+/// </summary>
+internal sealed class SilentCollector : IAsyncDisposable
+{
+    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private readonly List<Socket> _accepted = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+
+    public SilentCollector(Func<Socket, Task>? handshake = null)
+    {
+        _listener.ReceiveBufferSize = 4096; // inherited by accepted sockets
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Listen();
+        Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
+        _accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    Socket client = await _listener.AcceptAsync(_stop.Token);
+                    lock (_accepted) _accepted.Add(client);
+                    if (handshake is not null) await handshake(client);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException)
+            {
+            }
+        });
+    }
+
+    public int Port { get; }
+
+    public int Connections
+    {
+        get
+        {
+            lock (_accepted) return _accepted.Count;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _accepting;
+        lock (_accepted) foreach (Socket s in _accepted) s.Dispose();
+        _listener.Dispose();
+        _stop.Dispose();
     }
 }

@@ -42,7 +42,7 @@ internal static partial class Emitter
         if (text is not null)
         {
             w.Line("/// <summary>");
-            foreach (string line in text.Replace("\r\n", "\n").Split('\n')) w.Line("/// " + Xml(line));
+            foreach (string line in Lines(text)) w.Line("/// " + Xml(line));
             w.Line("/// </summary>");
         }
         foreach (string example in examples) w.Line($"/// <example><c>{Xml(example)}</c></example>");

@@ -82,6 +82,14 @@ internal static class KnownTypes
 
     public static string CSharpString(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
-    /// <summary>Escapes text for an XML doc comment.</summary>
-    public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    /// <summary>
+    /// Escapes text for one line of an XML doc comment: markup characters, and every character C# reads as a line
+    /// break (<c>\r</c>, <c>\n</c>, U+0085, U+2028, U+2029) as a character reference, so the text cannot end the comment.
+    /// </summary>
+    public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;")
+        .Replace("\r", "&#xD;").Replace("\n", "&#xA;").Replace("\u0085", "&#x85;").Replace("\u2028", "&#x2028;").Replace("\u2029", "&#x2029;");
+
+    /// <summary>The lines of <paramref name="text"/>, split at every line break C# recognizes (CR LF counts once).</summary>
+    public static string[] Lines(string text) => text.Replace("\r\n", "\n").Replace('\r', '\n').Replace('\u0085', '\n')
+        .Replace('\u2028', '\n').Replace('\u2029', '\n').Split('\n');
 }

@@ -9,7 +9,7 @@ namespace Herald.Analyzers;
 /// <summary>
 /// HER103: a telemetry sink that does not conform — a type marked <c>[TelemetrySink]</c> or named
 /// <c>*TelemetrySink</c> that does not implement <c>ITelemetrySink</c>, or any sink that offers a stringly-typed
-/// emit (an event name string plus a dictionary, object or JSON payload: seed 001's drifted stub).
+/// emit (an event name string plus a dictionary, object or JSON payload: a stub that drifted from the interface).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SinkConformanceAnalyzer : DiagnosticAnalyzer

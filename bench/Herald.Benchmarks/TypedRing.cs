@@ -11,8 +11,8 @@ using Herald.Serialization;
 namespace Herald.Benchmarks;
 
 /// <summary>
-/// The lean bound for Herald's emit queue: the prototype that decided the design (issue 4: "choose between serializing
-/// on emit into a byte ring and enqueuing typed events for the worker to serialize by measuring both"). One producer
+/// The lean bound for Herald's emit queue: the prototype that decided the design (serializing on emit into a byte ring
+/// and enqueuing typed events for the worker to serialize were measured side by side). One producer
 /// copies the event struct, the clock and the correlation id into a ring of typed slots; a worker thread serializes the
 /// same charter envelope Herald writes and writes 64 KiB chunks to a stream. Signalled per 512 events, like Herald.
 /// Not a product: one event type, one producer, block on full, no accounting, no latest value, no transforms — what

@@ -22,7 +22,7 @@ internal sealed record SimSettings
     public int TickHealthEvery { get; init; }
     /// <summary>Where a failing tick's world snapshot is written; null: not written.</summary>
     public string? SnapshotDirectory { get; init; }
-    /// <summary>One in this many metric aggregation jobs fails (seed 004's failure example), chosen by the seed.</summary>
+    /// <summary>One in this many metric aggregation jobs fails, chosen by the seed.</summary>
     public int AggregationFailureOneIn { get; init; } = 4;
 }
 
@@ -146,7 +146,7 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
         Worker = new TransportSnapshotWorker { Alive = s.WorkerAlive, Error = s.WorkerError, RestartCount = s.WorkerRestartCount },
     };
 
-    /// <summary>Seed 002's failure report: the error, the transport and worker blocks, the world context, the last health and the summary.</summary>
+    /// <summary>The structured failure report: the error, the transport and worker blocks, the world context, the last health and the summary.</summary>
     private LoopFailure Failure(Town town, long tick, double ms, long failures, Exception ex, LoopHealth? lastHealth)
     {
         TransportStatus status = sink.TransportStatus;
@@ -188,7 +188,7 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
         });
     }
 
-    /// <summary>Agents drop their connection now and then and come back later (seed 004's connection events).</summary>
+    /// <summary>Agents drop their connection now and then and come back later (<c>telemetry.connection_established</c> / <c>telemetry.connection_closed</c>).</summary>
     private void ConnectionLifecycle(Town town)
     {
         if (town.Random.NextDouble() >= 0.01) return;
@@ -217,7 +217,7 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
         agent.ConnectionId = null;
     }
 
-    /// <summary>Seed 004's metrics aggregation job: started, then completed or (one in N, by the seed) failed; connected agents publish their metrics.</summary>
+    /// <summary>The metrics aggregation job: started, then completed or (one in N, by the seed) failed; connected agents publish their metrics.</summary>
     private void AggregateMetrics(Town town, long tick)
     {
         const string Job = "aggregate_mission_metrics";

@@ -12,7 +12,7 @@ internal static class Summary
         Console.WriteLine();
         Console.WriteLine($"ticks       {telemetry.Ticks:N0} in {telemetry.WallSeconds:0.00} s; world checksum {telemetry.Checksum} (stub run: {stub.Checksum})");
         double perTick = telemetry.AverageTickMicroseconds - stub.AverageTickMicroseconds;
-        Console.WriteLine($"tick time   {telemetry.AverageTickMicroseconds:0.00} µs with telemetry, {stub.AverageTickMicroseconds:0.00} µs with the stub sink: overhead {overhead:+0.0;-0.0} % of this tick (seed 001's budget: < 2 %)");
+        Console.WriteLine($"tick time   {telemetry.AverageTickMicroseconds:0.00} µs with telemetry, {stub.AverageTickMicroseconds:0.00} µs with the stub sink: overhead {overhead:+0.0;-0.0} % of this tick (budget: < 2 %)");
         Console.WriteLine($"            = {perTick:+0.00;-0.00} µs per tick, {perTick / 16_667 * 100:+0.000;-0.000} % of a 60 Hz frame (this toy world's tick is tiny; a game's is milliseconds)");
         Console.WriteLine($"events      {events:N0} ({events / (double)telemetry.Ticks:0.00} per tick)");
         foreach (var (type, count) in telemetry.EventsPerType.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))

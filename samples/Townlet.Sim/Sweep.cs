@@ -4,7 +4,7 @@ using Herald;
 namespace Townlet.Sim;
 
 /// <summary>
-/// Seed 000's sweep mode: the same seed under a grid of <c>max_batch_size</c> × <c>flush_interval_ticks</c> ×
+/// Sweep mode: the same seed under a grid of <c>max_batch_size</c> × <c>flush_interval_ticks</c> ×
 /// <c>worker_poll_seconds</c>, each to its own JSONL file, with the figures a user tunes by.
 /// </summary>
 internal static class Sweep

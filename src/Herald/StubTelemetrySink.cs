@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 namespace Herald;
 
 /// <summary>
-/// The no-op sink (seed 000's stub): accepts every event and sends nothing. Its counters stay exact: every
+/// The no-op stub sink: accepts every event and sends nothing. Its counters stay exact: every
 /// emitted event is counted as dropped. Use it when telemetry is disabled, or as the baseline in overhead
 /// measurements.
 /// </summary>

@@ -15,7 +15,7 @@ public enum BackpressureMode
 }
 
 /// <summary>
-/// Settings of a <see cref="TelemetryPublisher"/>, in the shape of seed 000's <c>telemetry:</c> section
+/// Settings of a <see cref="TelemetryPublisher"/>, in the shape of the <c>telemetry:</c> configuration section
 /// (keys in docs/configuration.md). Defaults are the documented ones.
 /// </summary>
 public sealed record TelemetryOptions

@@ -634,7 +634,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
     }
 
     /// <summary>
-    /// A real-time listener (seed 003): receives each batch of NDJSON envelopes as it is handed to the transport,
+    /// A real-time listener: receives each batch of NDJSON envelopes as it is handed to the transport,
     /// after redaction, on a background task. Dispose the result to stop.
     /// </summary>
     public IDisposable AddListener(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> listener)

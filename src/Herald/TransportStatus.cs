@@ -1,7 +1,7 @@
 namespace Herald;
 
 /// <summary>
-/// A consistent snapshot of a sink's transport counters (seed 000's <c>latest_transport_status()</c>), taken
+/// A consistent snapshot of a sink's transport counters, taken
 /// atomically: <see cref="EventsEmitted"/> = <see cref="PayloadsFlushedTotal"/> + <see cref="DroppedMessages"/>
 /// + <see cref="QueueLength"/> holds in every snapshot, for the sink and for each of its <see cref="Transports"/>.
 /// </summary>

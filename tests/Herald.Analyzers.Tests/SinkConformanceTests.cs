@@ -2,7 +2,7 @@ using V = Herald.Analyzers.Tests.Verify<Herald.Analyzers.SinkConformanceAnalyzer
 
 namespace Herald.Analyzers.Tests;
 
-/// <summary>HER103: sinks that do not conform to ITelemetrySink, seed 001's drifted stub first.</summary>
+/// <summary>HER103: sinks that do not conform to ITelemetrySink, a stub with a drifted, stringly-typed emit first.</summary>
 public sealed class SinkConformanceTests
 {
     private const string Usings = """
@@ -15,7 +15,7 @@ public sealed class SinkConformanceTests
         """;
 
     [Fact]
-    public async Task HER103_the_seed_001_stub_with_a_stringly_emit()
+    public async Task HER103_a_drifted_stub_with_a_stringly_emit()
     {
         await V.AnalyzerAsync(Usings + """
             class {|#0:LegacyTelemetrySink|}

@@ -86,6 +86,23 @@ public sealed class DialectTests
     }
 
     [Fact]
+    public void Every_line_break_in_a_description_or_example_stays_inside_the_doc_comment()
+    {
+        const string Schema = """
+            { "x-event": "odd.text", "description": "lone\rreturn, next\u2028line, \u0085nel", "type": "object",
+              "properties": { "a": { "type": "string", "description": "Always \r\".", "examples": ["one\u2029two"] } } }
+            """;
+        var schemas = new AdditionalText[] { new SchemaText("/p/odd.text.schema.json", Schema) };
+        Assert.All(Analyze(schemas), d => Assert.Equal(DiagnosticSeverity.Info, d.Severity));
+        var (output, result) = Generate(schemas, "class C {}");
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        string ev = result.Results.Single().GeneratedSources.Single(s => s.HintName == "OddText.g.cs").SourceText.ToString();
+        Assert.Contains("/// lone\n/// return, next\n/// line, \n/// nel\n", ev);
+        Assert.Contains("/// Always \n    /// \".\n", ev);
+        Assert.Contains("/// <example><c>\"one&#x2029;two\"</c></example>\n", ev);
+    }
+
+    [Fact]
     public void X_priority_is_accepted_in_any_case_and_generated_lower_case()
     {
         string registry = Sources(Defs2020, Event2020)["HeraldEvents.g.cs"];

@@ -13,7 +13,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Herald.Cli.Commands;
 
 /// <summary>
-/// <c>herald catalog [paths] [-o FILE]</c>: a Markdown event catalog like seed 004's — an overview table, then per event
+/// <c>herald catalog [paths] [-o FILE]</c>: a Markdown event catalog — an overview table, then per event
 /// its metadata, a payload table (nested fields as dotted paths) and an example envelope.
 /// </summary>
 internal static class CatalogCommand

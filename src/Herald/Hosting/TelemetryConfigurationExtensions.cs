@@ -7,7 +7,7 @@ namespace Microsoft.Extensions.Configuration;
 public static class TelemetryConfigurationExtensions
 {
     /// <summary>
-    /// Adds a YAML or JSON file (e.g. <c>telemetry.yaml</c> in the seed-000 shape) read with Herald's own reader, so later
+    /// Adds a YAML or JSON file (e.g. <c>telemetry.yaml</c> with a <c>telemetry:</c> section) read with Herald's own reader, so later
     /// sources (environment variables, command line) can override single keys: <c>telemetry:transport:type=file</c>.
     /// </summary>
     /// <exception cref="Herald.TelemetryConfigException">At <c>Build()</c>: the file cannot be parsed (with line and column).</exception>

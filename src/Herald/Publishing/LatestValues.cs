@@ -4,7 +4,7 @@ using System.Threading;
 namespace Herald.Publishing;
 
 /// <summary>
-/// The last event of each type, for <c>Latest&lt;TEvent&gt;()</c> (seed 000's <c>latest_*</c> getters).
+/// The last event of each type, for <c>Latest&lt;TEvent&gt;()</c>.
 /// One slot per event type, found by a static index (no dictionary lookup, no boxing of struct events);
 /// writes happen under the producer lock, reads from any thread through a sequence lock, so a struct
 /// event is never read half-written.

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace Herald.Storage;
 
 /// <summary>
-/// Keeps emitted envelopes for later queries (seed 003). <see cref="StoreAsync"/> has the listener signature, so
+/// Keeps emitted envelopes for later queries. <see cref="StoreAsync"/> has the listener signature, so
 /// <c>publisher.AddListener(storage.StoreAsync)</c> stores everything the transports see, already redacted.
 /// </summary>
 public interface ITelemetryStorage

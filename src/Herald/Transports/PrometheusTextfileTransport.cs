@@ -13,7 +13,7 @@ namespace Herald.Transports;
 /// Counters for node_exporter's textfile collector (<c>file_path</c>, usually <c>*.prom</c> in its directory), rewritten
 /// atomically on every batch: <c>&lt;prefix&gt;_messages_total</c>, <c>&lt;prefix&gt;_bytes_total</c>, messages per event
 /// type, and the publisher's dropped messages, queue length and send failures. Prefix <c>metric_prefix</c>, default
-/// <c>townlet_telemetry</c> (seed 000's names). The events themselves are not kept: this transport measures the stream.
+/// <c>townlet_telemetry</c>. The events themselves are not kept: this transport measures the stream.
 /// </summary>
 /// <remarks>
 /// Each batch writes the whole file to a new temporary file in the same directory — created exclusively

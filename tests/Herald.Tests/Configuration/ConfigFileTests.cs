@@ -2,7 +2,7 @@ using Herald.Events;
 
 namespace Herald.Tests.Configuration;
 
-/// <summary>Reading the seed-000 configuration shape from YAML and JSON files, and the errors a bad file gets.</summary>
+/// <summary>Reading the <c>telemetry:</c> configuration shape from YAML and JSON files, and the errors a bad file gets.</summary>
 public sealed class ConfigFileTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("herald-config-").FullName;
@@ -16,8 +16,8 @@ public sealed class ConfigFileTests : IDisposable
         return path;
     }
 
-    private const string SeedYaml = """
-        # The example of seed 000, with Herald's event kinds.
+    private const string ExampleYaml = """
+        # An example configuration, with Herald's event kinds.
         simulation:
           ticks: 100   # another section of the game's config: not ours
         telemetry:
@@ -45,9 +45,9 @@ public sealed class ConfigFileTests : IDisposable
         """;
 
     [Fact]
-    public void Seed_000_yaml_binds_every_key()
+    public void Example_yaml_binds_every_key()
     {
-        TelemetryOptions o = TelemetryOptions.FromFile(Write("telemetry.yaml", SeedYaml), HeraldEvents.Registry);
+        TelemetryOptions o = TelemetryOptions.FromFile(Write("telemetry.yaml", ExampleYaml), HeraldEvents.Registry);
 
         Assert.Equal("file", o.Transport.Type);
         Assert.Equal("logs/telemetry.jsonl", o.Transport.FilePath);
@@ -97,7 +97,7 @@ public sealed class ConfigFileTests : IDisposable
               }
             }
             """;
-        TelemetryOptions fromYaml = TelemetryOptions.FromFile(Write("a.yaml", SeedYaml), HeraldEvents.Registry);
+        TelemetryOptions fromYaml = TelemetryOptions.FromFile(Write("a.yaml", ExampleYaml), HeraldEvents.Registry);
         TelemetryOptions fromJson = TelemetryOptions.FromFile(Write("a.json", Json), HeraldEvents.Registry);
 
         Assert.Equal(fromYaml.Transport, fromJson.Transport);

@@ -5,7 +5,7 @@ using static Herald.Tests.Runtime.PublisherTestKit;
 
 namespace Herald.Tests.Runtime;
 
-/// <summary>The charter v1.0 envelope as seed 004 specifies it, one per line.</summary>
+/// <summary>The charter v1.0 envelope, one per line.</summary>
 public sealed class EnvelopeTests
 {
     [Fact]

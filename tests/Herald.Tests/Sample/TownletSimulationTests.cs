@@ -24,7 +24,7 @@ public sealed class TownletSimulationTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failing_tick_emits_the_full_seed_002_payload_and_the_loop_goes_on()
+    public async Task A_failing_tick_emits_the_full_failure_payload_and_the_loop_goes_on()
     {
         var settings = new SimSettings { Ticks = 300, FailAtTick = 200, SnapshotDirectory = Path.Combine(_dir, "snapshots") };
         var (result, lines) = await RunAsync(settings);

@@ -61,7 +61,7 @@ internal sealed class ConfigRule
 }
 
 /// <summary>
-/// The single definition of the <c>telemetry:</c> configuration shape (seed 000's keys, snake_case): used by the
+/// The single definition of the <c>telemetry:</c> configuration shape (snake_case keys): used by the
 /// runtime's startup validation, the HER201 analyzer and docs/configuration.md's table.
 /// </summary>
 internal static class TelemetryConfigRules

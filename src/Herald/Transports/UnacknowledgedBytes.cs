@@ -44,13 +44,17 @@ internal static class UnacknowledgedBytes
     /// </summary>
     public static async ValueTask<(bool Acknowledged, int Waiting)> WaitAsync(Socket socket, CancellationToken cancellationToken)
     {
-        // On a local or fast link the acknowledgement is there at once or within a few spins; past that, poll at 1 ms.
+        // On a local or fast link the acknowledgement comes within microseconds, once the collector's thread has read:
+        // spin, then yield (on few cores the collector may need this one) for up to 2 ms, and only then poll at 1 ms —
+        // a timer wait per batch would cost a millisecond each (measured: 15 µs per event instead of ~0.3 on loopback).
+        long yieldUntil = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 500;
         for (int spin = 0; ; spin++)
         {
             int waiting = Of(socket);
             if (waiting <= 0) return (true, 0);
             if (cancellationToken.IsCancellationRequested) return (false, waiting);
             if (spin < 20) Thread.SpinWait(50);
+            else if (System.Diagnostics.Stopwatch.GetTimestamp() < yieldUntil) Thread.Yield();
             else
             {
                 try

@@ -87,7 +87,7 @@ internal sealed class EventRegistration(bool loadsReferences)
 
     /// <summary>The runtime's and the framework's own assemblies: they define no events, and walking them costs the most.</summary>
     private static bool IsPlatform(string? name)
-        => name is null || name is "mscorlib" or "netstandard" || name.StartsWith("System", StringComparison.Ordinal) || name.StartsWith("Microsoft.", StringComparison.Ordinal);
+        => name is null || name is "mscorlib" or "netstandard" or "System" || name.StartsWith("System.", StringComparison.Ordinal) || name.StartsWith("Microsoft.", StringComparison.Ordinal);
 
     private static string Describe(Type type) => $"{type.FullName} ({type.Assembly.GetName().Name})";
 
@@ -119,7 +119,7 @@ internal sealed class EventRegistration(bool loadsReferences)
             string? name = loaded.GetName().Name;
             if (loaded.IsDynamic || IsPlatform(name) || !seen.Add(name ?? "")) continue;
             if (loaded.GetReferencedAssemblies().Any(r => string.Equals(r.Name, herald, StringComparison.OrdinalIgnoreCase)))
-                RuntimeHelpers.RunModuleConstructor(loaded.ManifestModule.ModuleHandle);
+                RunModuleInitializer(loaded);
         }
         foreach (string path in ResolvableAssemblyPaths())
         {
@@ -129,12 +129,25 @@ internal sealed class EventRegistration(bool loadsReferences)
             {
                 Assembly assembly = Assembly.Load(new AssemblyName(name));
                 seen.Add(name);
-                RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+                RunModuleInitializer(assembly);
             }
             catch (Exception ex) when (ex is IOException or BadImageFormatException)
             {
                 // Listed but not loadable here (another architecture, a trimmed-away file): it registers nothing.
             }
+        }
+    }
+
+    /// <summary>Runs an assembly's module initializer; one that fails is that assembly's problem, not the caller's.</summary>
+    private static void RunModuleInitializer(Assembly assembly)
+    {
+        try
+        {
+            RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        }
+        catch (Exception ex) when (ex is TypeInitializationException or BadImageFormatException or IOException)
+        {
+            // Its own types will throw when used; its events (if any) are not registered.
         }
     }
 

@@ -25,15 +25,14 @@ public static class TelemetryOptionsValidator
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<ConfigError>();
         TransportOptions t = options.Transport;
-        if (options.Transports.IsDefaultOrEmpty) CheckConnection(errors, t, "telemetry.transport", checkTransport);
-        else
+        // Telemetry turned off opens no connection: its keys are not checked (an unset token variable on a machine
+        // where telemetry is disabled must not stop the game).
+        if (options.Enabled && options.Transports.IsDefaultOrEmpty) CheckConnection(errors, t, "telemetry.transport", checkTransport);
+        for (int i = 0; options.Enabled && !options.Transports.IsDefault && i < options.Transports.Length; i++)
         {
-            for (int i = 0; i < options.Transports.Length; i++)
-            {
-                if (options.Transports[i] is null) errors.Add(new ConfigError($"telemetry.transports[{i}]", null, "must not be null"));
-                else if (checkTransport && options.Transports[i].Type == "stub") errors.Add(new ConfigError($"telemetry.transports[{i}].type", "stub", TelemetryConfigRules.StubInListReason));
-                else CheckConnection(errors, options.Transports[i], $"telemetry.transports[{i}]", checkTransport);
-            }
+            if (options.Transports[i] is null) errors.Add(new ConfigError($"telemetry.transports[{i}]", null, "must not be null"));
+            else if (checkTransport && options.Transports[i].Type == "stub") errors.Add(new ConfigError($"telemetry.transports[{i}].type", "stub", TelemetryConfigRules.StubInListReason));
+            else CheckConnection(errors, options.Transports[i], $"telemetry.transports[{i}]", checkTransport);
         }
         Check(errors, "shutdown_timeout_seconds", options.ShutdownTimeout.TotalSeconds);
         Check(errors, "transport.worker_poll_seconds", t.WorkerPollSeconds);

@@ -356,6 +356,7 @@ internal sealed class FlushWorker
             retryLimit = 0;
         }
         bool mayDuplicate = false; // an earlier attempt may have delivered part of this batch
+        int stopSeenAt = -1;       // block mode: the attempt at which shutdown began; send_retry_limit counts from there
         for (int attempt = 0; ; attempt++)
         {
             long started = Stopwatch.GetTimestamp();
@@ -391,18 +392,23 @@ internal sealed class FlushWorker
                 mayDuplicate |= result.PartlyDelivered;
             }
             if (result.Outcome == SendOutcome.PermanentFailure) return false;
-            bool outlastOutage = block && !_stop.IsCancellationRequested;
-            if (!outlastOutage && attempt >= retryLimit)
+            if (block && _stop.IsCancellationRequested && stopSeenAt < 0) stopSeenAt = attempt;
+            int spent = block ? (stopSeenAt < 0 ? -1 : attempt - stopSeenAt) : attempt;
+            if (spent >= retryLimit)
             {
                 if (!block) OpenCircuit();
                 return false;
             }
-            // In block mode the attempt count keeps growing; the backoff caps at 5 s.
-            if (_abort.Token.WaitHandle.WaitOne(Backoff(Math.Min(attempt, 16), result.RetryAfter))) throw new OperationCanceledException(_abort.Token);
+            // In block mode the attempt count keeps growing; the backoff caps at 5 s (a peer's Retry-After at 60 s), and
+            // shutdown cuts it short so the last retries fit in shutdown_timeout_seconds.
+            TimeSpan wait = Backoff(Math.Min(attempt, 16), result.RetryAfter is { } asked && asked > MaxRetryAfter ? MaxRetryAfter : result.RetryAfter);
+            WaitHandle[] wakers = stopSeenAt < 0 && block ? [_abort.Token.WaitHandle, _stop.Token.WaitHandle] : [_abort.Token.WaitHandle];
+            if (WaitHandle.WaitAny(wakers, wait) == 0) throw new OperationCanceledException(_abort.Token);
         }
     }
 
     private static readonly TimeSpan FirstCooldown = TimeSpan.FromSeconds(1), LongestCooldown = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
     private TimeSpan _circuitCooldown; // zero: closed
     private long _circuitRetryAt;      // Stopwatch timestamp of the next half-open try
 

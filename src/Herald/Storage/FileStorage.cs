@@ -74,9 +74,11 @@ public sealed class FileStorage : ITelemetryStorage
         {
             bool closed = file != Path;
             Action<MalformedLine>? report = closed && onMalformed is not null ? line => onMalformed(line with { File = file }) : onMalformed;
-            using Stream stream = closed ? OpenClosed(file) : OpenForReading();
+            // A closed file may have been compressed (or pruned) since the set was listed: read the .gz, or nothing.
+            using Stream? stream = closed ? OpenClosed(file) : OpenForReading();
+            if (stream is null) continue;
             var lines = new LineReader(stream);
-            while (returned != query.Limit && lines.Next(takePartialLine: true) is { } line)
+            while (returned != query.Limit && NextLine(lines, report) is { } line)
             {
                 if (Match(line, lines, query, report, AtEndOfFile) is not { } stored) continue;
                 returned++;
@@ -86,11 +88,37 @@ public sealed class FileStorage : ITelemetryStorage
         }
     }
 
-    /// <summary>A closed file of the set, decompressed when it is a <c>.gz</c>.</summary>
-    private static Stream OpenClosed(string file)
+    /// <summary>The next line; a closed file whose compression is damaged ends there, reported like a bad line.</summary>
+    private static ReadOnlyMemory<byte>? NextLine(LineReader lines, Action<MalformedLine>? report)
     {
-        var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
-        return file.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress) : stream;
+        try
+        {
+            return lines.Next(takePartialLine: true);
+        }
+        catch (InvalidDataException ex)
+        {
+            report?.Invoke(new MalformedLine(lines.LineNumber + 1, "damaged gzip data, the rest of this file is unreadable: " + ex.Message));
+            return null;
+        }
+    }
+
+    /// <summary>A closed file of the set, decompressed when it is a <c>.gz</c>; null when it is gone (compressed or pruned meanwhile).</summary>
+    private static Stream? OpenClosed(string file)
+    {
+        foreach (string candidate in file.EndsWith(".gz", StringComparison.Ordinal) ? [file] : new[] { file, file + ".gz" })
+        {
+            FileStream stream;
+            try
+            {
+                stream = new FileStream(candidate, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+            return candidate.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress) : stream;
+        }
+        return null;
     }
 
     /// <summary>

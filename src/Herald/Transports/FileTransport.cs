@@ -93,6 +93,13 @@ public sealed class FileTransport : ITransport
     {
         try
         {
+            // Deleted or moved away under Herald: what it holds is reached by no path any more, so start a new file
+            // instead of writing into that one (or renaming a path that is gone).
+            if ((_handle is not null || _stream is not null) && !File.Exists(Path) && !IsSymlink(Path))
+            {
+                Close();
+                _mustCreate = false;
+            }
             if (_handle is null && _stream is null) Open();
             if (ShouldRotate(batch.Lines.Length)) Rotate();
             Write(batch.Lines.Span);
@@ -154,6 +161,12 @@ public sealed class FileTransport : ITransport
             catch (LinuxFileException ex) when (ex.Errno == LinuxFile.EEXIST && IsSymlink(Path))
             {
                 throw new SymlinkRefusedException(Path);
+            }
+            catch (LinuxFileException ex) when (ex.Errno == LinuxFile.EEXIST)
+            {
+                // A regular file appeared at the path since the rotation (another writer, logrotate's "create"): append to it.
+                _mustCreate = false;
+                _handle = LinuxFile.OpenAppend(Path, _fileMode, mustCreate: false, out _);
             }
             _size = LinuxFile.Size(_handle);
         }

@@ -15,7 +15,8 @@ namespace Herald.Transports;
 internal static class LinuxFile
 {
     /// <summary>Whether this process can use it: Linux on an architecture whose <c>open(2)</c> flag values are known.</summary>
-    public static bool IsSupported { get; } = OperatingSystem.IsLinux() && Flags.Known;
+    // 64-bit only: lseek and ftruncate are declared with a 64-bit off_t, which 32-bit libcs take as two registers.
+    public static bool IsSupported { get; } = OperatingSystem.IsLinux() && Flags.Known && Environment.Is64BitProcess;
 
     public const int ENOENT = 2;
     public const int EEXIST = 17;

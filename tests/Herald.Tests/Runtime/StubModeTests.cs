@@ -52,6 +52,19 @@ public sealed class StubModeTests : IDisposable
     }
 
     [Fact]
+    public void Telemetry_turned_off_does_not_check_the_connection_it_will_not_open()
+    {
+        string path = Path.Combine(_dir, "telemetry.yaml");
+        File.WriteAllText(path, "telemetry:\n  enabled: false\n  transport: {type: http, endpoint: \"http://127.0.0.1:9/\", auth_token_env: HERALD_TEST_UNSET_TOKEN_OFF}\n");
+
+        TelemetryOptions options = TelemetryOptions.FromFile(path); // the unset token variable is no error while off
+        Assert.True(options.IsStub);
+        File.WriteAllText(path.Replace("telemetry.yaml", "on.yaml"), File.ReadAllText(path).Replace("enabled: false", "enabled: true"));
+        var ex = Assert.Throws<TelemetryConfigException>(() => TelemetryOptions.FromFile(path.Replace("telemetry.yaml", "on.yaml")));
+        Assert.Contains("HERALD_TEST_UNSET_TOKEN_OFF: the environment variable is not set", ex.Message);
+    }
+
+    [Fact]
     public void The_stub_may_not_be_one_of_several_transports()
     {
         string path = Path.Combine(_dir, "telemetry.yaml");

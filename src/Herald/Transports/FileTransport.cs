@@ -255,7 +255,10 @@ public sealed class FileTransport : ITransport
         {
             using (FileStream target = CreateExclusive(temporary, _fileMode))
             {
-                using (var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16))
+                // Opened without following a link: one swapped in after the check in Maintain is refused, not read through.
+                using (FileStream source = LinuxFile.IsSupported
+                    ? new FileStream(LinuxFile.OpenReadNoFollow(path), FileAccess.Read, 1 << 16)
+                    : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16))
                 using (var gzip = new GZipStream(target, CompressionLevel.Fastest, leaveOpen: true))
                 {
                     source.CopyTo(gzip);

@@ -52,6 +52,16 @@ internal static class LinuxFile
         }
     }
 
+    /// <summary>Opens <paramref name="path"/> for reading without following a symlink there (<c>ELOOP</c>).</summary>
+    /// <exception cref="LinuxFileException">The errno and its meaning, with the path.</exception>
+    public static SafeFileHandle OpenReadNoFollow(string path)
+    {
+        const int ReadOnly = 0; // O_RDONLY on every Linux architecture
+        int fd = open(path, ReadOnly | Flags.CloseOnExec | Flags.NoFollow, 0);
+        if (fd < 0) throw new LinuxFileException(path, "open", Marshal.GetLastPInvokeError());
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
     /// <summary>Creates <paramref name="path"/> exclusively (no file, no symlink may be there) for writing, with exactly <paramref name="mode"/>.</summary>
     public static SafeFileHandle CreateExclusive(string path, UnixFileMode mode)
     {

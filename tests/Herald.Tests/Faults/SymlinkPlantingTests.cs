@@ -100,3 +100,24 @@ public sealed class SymlinkPlantingTests
         Assert.Equal(new[] { predictable, path, victim }.Order(StringComparer.Ordinal), Directory.GetFiles(dir.Path).Order(StringComparer.Ordinal));
     }
 }
+
+/// <summary>Compressing a closed file reads it without following a link swapped in at its name.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class NoFollowReadTests
+{
+    [Fact]
+    public void A_closed_file_swapped_for_a_link_is_refused_not_read_through()
+    {
+        using var dir = new FaultKit.TempDir("nofollow-read");
+        string secret = dir.File("secret.txt");
+        File.WriteAllText(secret, "not telemetry");
+        string closed = dir.File("events.000001.jsonl");
+        File.CreateSymbolicLink(closed, secret);
+
+        var ex = Assert.Throws<Herald.Transports.LinuxFileException>(() => Herald.Transports.LinuxFile.OpenReadNoFollow(closed));
+
+        Assert.Equal(Herald.Transports.LinuxFile.ELOOP, ex.Errno);
+        using var plain = new FileStream(Herald.Transports.LinuxFile.OpenReadNoFollow(secret), FileAccess.Read);
+        Assert.Equal("not telemetry", new StreamReader(plain).ReadToEnd());
+    }
+}

@@ -87,13 +87,7 @@ public sealed class CollectorOutageTests
 
         // Recovered: until the cool-down passes batches are still dropped unsent; then one try succeeds and closes the circuit.
         Volatile.Write(ref healthy, true);
-        long next = 500;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!TicksIn(collector.Requests.Skip(requestsWhileDown)).Any() && DateTime.UtcNow < deadline)
-        {
-            for (int i = 0; i < 20; i++) publisher.Emit(Tick(next++));
-            await Task.Delay(100);
-        }
+        long next = await FaultKit.EmitUntilDeliveredAsync(publisher, 500, () => TicksIn(collector.Requests.Skip(requestsWhileDown)).Any());
         for (int i = 0; i < 20; i++) publisher.Emit(Tick(next++));
         Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(10)));
         TransportStatus up = publisher.TransportStatus;

@@ -82,21 +82,14 @@ public sealed class DiskFullTests
 
         // Writable again: batches are given up unsent until the circuit's cool-down passes, then writing resumes.
         Assert.Equal(0, Sh("chattr", "-i", file).Code);
-        int next = 30;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (publisher.TransportStatus.PayloadsFlushedTotal == 10 && DateTime.UtcNow < deadline)
-        {
-            publisher.Emit(PublisherTestKit.Tick(next++));
-            await publisher.FlushAsync();
-            await Task.Delay(50);
-        }
+        long next = await EmitUntilDeliveredAsync(publisher, 30, () => publisher.TransportStatus.PayloadsFlushedTotal > 10, perRound: 1);
         status = publisher.TransportStatus;
         AssertLedger(status);
         Assert.True(status.PayloadsFlushedTotal > 10, "writing resumed");
         List<int> written = WholeLines(File.ReadAllBytes(file), "the file").Select(l => l.GetProperty("payload").GetProperty("tick").GetInt32()).ToList();
         Assert.Equal(Enumerable.Range(0, 10), written.Take(10));
         Assert.Equal(status.PayloadsFlushedTotal, written.Count);
-        Assert.Equal(next - 1, written[^1]);
+        Assert.Equal(next - 1, (long)written[^1]);
     }
 
     [Fact]
@@ -132,14 +125,7 @@ public sealed class DiskFullTests
 
         // Writable again: once the circuit's cool-down passes, the next batch rewrites the textfile with the counters.
         tmpfs.Remount("rw");
-        int next = 8;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (publisher.TransportStatus.PayloadsFlushedTotal == 5 && DateTime.UtcNow < deadline)
-        {
-            publisher.Emit(PublisherTestKit.Tick(next++));
-            await publisher.FlushAsync();
-            await Task.Delay(50);
-        }
+        await EmitUntilDeliveredAsync(publisher, 8, () => publisher.TransportStatus.PayloadsFlushedTotal > 5, perRound: 1);
         TransportStatus after = publisher.TransportStatus;
         AssertLedger(after);
         Assert.True(after.PayloadsFlushedTotal > 5, "writing resumed");

@@ -172,6 +172,23 @@ internal static partial class FaultKit
         },
     };
 
+    /// <summary>
+    /// After a fault clears, a drop mode's circuit gives batches up unsent until its cool-down passes: emits loop.tick
+    /// <paramref name="next"/>, <paramref name="next"/>+1, ... a few every 100 ms until <paramref name="delivered"/> holds
+    /// (at most 15 s); returns the next tick number.
+    /// </summary>
+    public static async Task<long> EmitUntilDeliveredAsync(TelemetryPublisher publisher, long next, Func<bool> delivered, int perRound = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!delivered() && DateTime.UtcNow < deadline)
+        {
+            for (int i = 0; i < perRound; i++) publisher.Emit(Runtime.PublisherTestKit.Tick(next++));
+            await publisher.FlushAsync(TimeSpan.FromSeconds(2));
+            await Task.Delay(100);
+        }
+        return next;
+    }
+
     /// <summary>Waits (bounded) until <paramref name="condition"/> holds.</summary>
     public static async Task Eventually(Func<bool> condition, string what, int timeoutMs = 10_000)
     {

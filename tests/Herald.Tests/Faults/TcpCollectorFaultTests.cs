@@ -39,16 +39,7 @@ public sealed class TcpCollectorFaultTests : IDisposable
         int port = collector.Port;
 
         // 512 loop.tick lines (~128 KB) per batch, a 256 KiB buffer: the bound the publisher keeps whatever the collector does.
-        var publisher = TelemetryPublisher.Create(Tcp(port, BackpressureMode.DropOldest, batch: 512, maxBufferBytes: 256 * 1024));
-        for (int i = 0; i < 20_000; i++)
-        {
-            publisher.Emit(Tick(i));
-            if (i % 2_000 == 1_999) await Task.Delay(200);
-        }
-        await Task.Delay(1_000);
-        TransportStatus stuck = publisher.TransportStatus;
-        await publisher.DisposeAsync();
-        TransportStatus final = publisher.TransportStatus;
+        var (stuck, final) = await SilentCollector.FloodAsync(TelemetryPublisher.Create(Tcp(port, BackpressureMode.DropOldest, batch: 512, maxBufferBytes: 256 * 1024)));
 
         Assert.Equal(0, stuck.PayloadsFlushedTotal);
         Assert.Contains("did not acknowledge", stuck.WorkerError);
@@ -113,13 +104,7 @@ public sealed class TcpCollectorFaultTests : IDisposable
         try
         {
             // Back: batches are dropped unsent until the circuit's cool-down passes, then delivered again.
-            long next = 200;
-            var deadline = DateTime.UtcNow.AddSeconds(15);
-            while (Lines(secondFile).Count == 0 && DateTime.UtcNow < deadline)
-            {
-                for (int i = 0; i < 20; i++) publisher.Emit(Tick(next++));
-                await Task.Delay(100);
-            }
+            long next = await FaultKit.EmitUntilDeliveredAsync(publisher, 200, () => Lines(secondFile).Count > 0);
             for (int i = 0; i < 20; i++) publisher.Emit(Tick(next++));
             Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(20)));
             await publisher.DisposeAsync();
@@ -257,16 +242,7 @@ public sealed class WebSocketCollectorFaultTests
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         };
 
-        var publisher = TelemetryPublisher.Create(options);
-        for (int i = 0; i < 20_000; i++)
-        {
-            publisher.Emit(Tick(i));
-            if (i % 2_000 == 1_999) await Task.Delay(200);
-        }
-        await Task.Delay(1_000);
-        TransportStatus stuck = publisher.TransportStatus;
-        await publisher.DisposeAsync();
-        TransportStatus final = publisher.TransportStatus;
+        var (stuck, final) = await SilentCollector.FloodAsync(TelemetryPublisher.Create(options));
 
         Assert.True(collector.Connections >= 1, "the transport connected");
         Assert.Equal(0, stuck.PayloadsFlushedTotal);
@@ -327,6 +303,22 @@ internal sealed class SilentCollector : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>
+    /// 20,000 loop.tick in bursts of 2,000 every 200 ms, then a second for the worker: the status then, and after disposal.
+    /// </summary>
+    public static async Task<(TransportStatus Stuck, TransportStatus Final)> FloodAsync(TelemetryPublisher publisher)
+    {
+        for (int i = 0; i < 20_000; i++)
+        {
+            publisher.Emit(Tick(i));
+            if (i % 2_000 == 1_999) await Task.Delay(200);
+        }
+        await Task.Delay(1_000);
+        TransportStatus stuck = publisher.TransportStatus;
+        await publisher.DisposeAsync();
+        return (stuck, publisher.TransportStatus);
+    }
 
     public int Connections
     {

@@ -12,7 +12,8 @@ namespace Herald.Publishing;
 /// the buffer in that same order, so the transports see events in the order they were emitted.
 /// </summary>
 /// <remarks>
-/// Producers add under the buffer's producer lock; the encoder takes under its writer lock. The queue records, per
+/// Each queue has its producers (the threads of one <see cref="ProducerShard"/>, adding under its gate) and one encoder
+/// at a time (taking under the buffer's writer lock). The queue records, per
 /// entry, where the entry lives (a <see cref="QueuedEvents{TEvent}"/> by event type index, or the
 /// <see cref="QueuedLines"/>) and publishes it by advancing its head.
 /// </remarks>
@@ -48,20 +49,6 @@ internal sealed class EmitQueue
         _lines = new QueuedLines(lineBytes);
     }
 
-    /// <summary>
-    /// Sizes the queue from a buffer of <paramref name="maxBufferBytes"/>: one entry per KiB (16,384 for the default
-    /// 16 MiB; 256 to 16,384, of which <see cref="Gap"/> stay free) and 1/32 of it for serialized lines (512 KiB; 8 KiB to 512 KiB). A frame's burst fits while
-    /// a worker wakes up; and the ring is larger than a core's L2, so when producers refill slots the worker read, those
-    /// lines have left its cache (measured, saturated, null transport: 4,096 entries ~145 ns per event, 16,384 ~120,
-    /// 65,536 ~105). At most a quarter of <c>max_buffer_bytes</c> in envelopes waits here, beyond the buffer.
-    /// </summary>
-    public static EmitQueue For(EventBuffer buffer, int maxBufferBytes)
-    {
-        int capacity = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, maxBufferBytes / 1024)), 4 * Gap, 16_384);
-        int lineBytes = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, maxBufferBytes / 32)), 8 * 1024, 512 * 1024);
-        return new EmitQueue(buffer, capacity, lineBytes);
-    }
-
     /// <summary>Whether <typeparamref name="TEvent"/> is queued as a copy: a value type holding no references (the caller's
     /// value cannot change or be disposed under the encoder, and copying it allocates nothing).</summary>
     public static bool QueuesCopies<TEvent>() => typeof(TEvent).IsValueType && !RuntimeHelpers.IsReferenceOrContainsReferences<TEvent>();
@@ -88,7 +75,7 @@ internal sealed class EmitQueue
     /// <summary>The longest serialized line the queue takes (<see cref="TryAddLine"/>).</summary>
     public int MaxLine => _lines.MaxLine;
 
-    // ---- Producer side (caller holds the producer lock) ----
+    // ---- Producer side (caller holds the shard's gate) ----
 
     /// <summary>
     /// Whether producers should serialize copyable events too, because the encoder is behind: from the moment more than
@@ -177,10 +164,16 @@ internal sealed class EmitQueue
         {
             // A value the writer refuses (an undefined enum member): counted as dropped, never thrown.
             _buffer.AbortEvent();
+            _buffer.CountDroppedByWriter(1);
             Remove(queued, tail);
             return WriteOutcome.Dropped;
         }
         WriteOutcome outcome = _buffer.EndEvent();
+        if (outcome == WriteOutcome.TooLarge)
+        {
+            _buffer.CountDroppedByWriter(1); // lines were measured when queued and copies are small: not expected
+            outcome = WriteOutcome.Dropped;
+        }
         if (outcome != WriteOutcome.NoRoom) Remove(queued, tail);
         return outcome;
     }

@@ -6,46 +6,44 @@ using System.Threading;
 namespace Herald.Publishing;
 
 /// <summary>
-/// A bounded multi-producer, single-consumer queue of serialized envelopes, stored in fixed-size chunks.
+/// The bounded store of serialized envelopes between the encoder and the transports: fixed-size chunks of whole lines,
+/// within a byte budget, read by each transport through its own <see cref="BufferLane"/>.
 /// </summary>
 /// <remarks>
-/// <para>Whoever writes envelopes (the <see cref="EmitQueue"/>'s encoder: a worker, or a producer when that queue is full)
-/// holds <see cref="WriterLock"/> for one event: <see cref="BeginEvent"/>, serialize through this
-/// <see cref="IBufferWriter{T}"/> straight into the current chunk, <see cref="EndEvent"/>. An event never
-/// spans chunks: when it does not fit, its partial bytes move to the next chunk. Backpressure is decided only
-/// then, when a chunk is needed and all <c>max_buffer_bytes</c> are in use: <c>drop_oldest</c> evicts the oldest
-/// queued chunk; for a producer (<see cref="BeginEvent"/> with <see cref="Writer.Producer"/>) <c>block</c> waits for a worker
-/// to free one and <c>fan_out</c> diverts the event to an overflow buffer that the producer sends itself. A worker
-/// never waits or sends on a producer's behalf: the event stays in the emit queue (<see cref="WriteOutcome.NoRoom"/>).</para>
-/// <para>Each transport reads the sealed chunks through its own <see cref="BufferLane"/>, at its own pace; a chunk
-/// returns to the pool when the last lane is done with it. So the slowest transport decides when the buffer is
-/// full, and backpressure then applies to it: <c>drop_oldest</c> evicts from the lanes furthest behind first.</para>
-/// <para>Locks, always taken in this order: <see cref="ProducerLock"/> (producers: the emitted count and the emit
-/// queue), <see cref="WriterLock"/> (the chunk being filled; a worker only ever tries it), <c>_queueLock</c> (the
-/// sealed queue, the free pool and the lanes' counters).</para>
-/// <para>Counters are monotonic; each lane's queue length is derived: emitted − flushed − dropped, so events still in
-/// the emit queue count as queued. A snapshot taken under all three locks is consistent.</para>
+/// <para>Whoever writes envelopes (the encoder: a worker, or a producer whose queue is full) holds <see cref="WriterLock"/>
+/// for one event: <see cref="BeginEvent"/>, serialize through this <see cref="IBufferWriter{T}"/> straight into the
+/// current chunk, <see cref="EndEvent"/>. An event never spans chunks: when it does not fit, its partial bytes move to
+/// the next chunk. Every chunk counts against the budget, a larger-than-chunk one for an oversized event included, so
+/// memory stays within it. Backpressure is decided only when a chunk is needed and the budget is spent:
+/// <c>drop_oldest</c> evicts the oldest queued chunk; for a producer <c>block</c> waits for a worker to free one and
+/// <c>fan_out</c> parks the event (<see cref="WriteOutcome.NoRoom"/> with the event kept) until the producer has sent the
+/// oldest chunks itself. A worker never waits: the event stays where it was (<see cref="WriteOutcome.NoRoom"/>).</para>
+/// <para>A chunk returns to the pool when the last lane is done with it, so the slowest transport decides when the
+/// buffer is full; <c>drop_oldest</c> then evicts from the lanes furthest behind first.</para>
+/// <para>Locks, always taken in this order: a producer shard's gate, <see cref="WriterLock"/> (the chunk being filled; a
+/// worker only ever tries it), <c>_queueLock</c> (the sealed queues, the free pool, the budget and the lanes'
+/// counters). A lane's send gate is taken without any of them held.</para>
 /// </remarks>
 internal sealed class EventBuffer : IBufferWriter<byte>
 {
-    private enum Target { Chunk, Overflow, Discard, NoRoom }
+    private enum Target { Chunk, Spill, Discard, NoRoom }
 
     private readonly int _chunkSize;
+    private readonly long _budget;
     private readonly BackpressureMode _mode;
     private readonly TimeSpan _blockTimeout;
-    private readonly int _maxChunks;
+    private readonly EventSizeLimit _limit;
+    private readonly WorkerSignals _signals;
+    private readonly Func<long> _accepted; // events emitted and not dropped at emit, for the queue-length peak
     private readonly object _queueLock = new();
 
     // Guarded by _queueLock.
     private readonly BufferLane[] _lanes;
     // Newest-first reuse: chunks are filled by the worker that sends them (from the emit queue), so the chunk it just
-    // sent is the one still in its cache. (FIFO suited producers filling chunks on the game's core; measured then.)
+    // sent is the one still in its cache.
     private readonly Stack<Chunk> _free = new();
     private long _sealSequence;
-    private int _allocatedChunks;
-
-    // Guarded by ProducerLock, on their own cache line: written per Emit, while a worker writes the fields below per envelope.
-    private EmitCounts _counts;
+    private long _allocatedBytes; // pooled, filling and queued chunks, oversized ones included
 
     // Guarded by WriterLock.
     private Chunk? _current;
@@ -56,43 +54,49 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     private int _spillLength;
     private long _droppedByWriter;
 
-    public EventBuffer(int maxBufferBytes, BackpressureMode mode, TimeSpan blockTimeout, int lanes = 1, int chunkSize = 64 * 1024)
+    /// <param name="budgetBytes">Bytes all chunks together may hold.</param>
+    /// <param name="mode">What happens when the budget is spent.</param>
+    /// <param name="blockTimeout">How long a producer waits for room in <c>block</c> mode.</param>
+    /// <param name="lanes">Transports reading the buffer, each at its own pace.</param>
+    /// <param name="limit">The largest envelope accepted.</param>
+    /// <param name="signals">Woken when a chunk is sealed.</param>
+    /// <param name="accepted">Events emitted and not dropped at emit so far (read when a chunk is sealed, for the peak).</param>
+    /// <param name="chunkSize">Bytes per chunk (less for a small budget).</param>
+    public EventBuffer(long budgetBytes, BackpressureMode mode, TimeSpan blockTimeout, int lanes, EventSizeLimit limit, WorkerSignals signals,
+        Func<long> accepted, int chunkSize = 64 * 1024)
     {
         _lanes = new BufferLane[Math.Max(1, lanes)];
         for (int i = 0; i < _lanes.Length; i++) _lanes[i] = new BufferLane();
-        _chunkSize = Math.Min(chunkSize, Math.Max(4096, maxBufferBytes / 2));
-        _maxChunks = Math.Max(2, maxBufferBytes / _chunkSize);
+        _chunkSize = (int)Math.Min(chunkSize, Math.Max(4096, budgetBytes / 2));
+        _budget = Math.Max(2L * _chunkSize, budgetBytes);
         _mode = mode;
         _blockTimeout = blockTimeout;
-        // The first InitialBytes up front, so a game's steady trickle never allocates; the rest of max_buffer_bytes
-        // only when a burst outruns the worker, once, and kept. A larger pool also means a reused chunk was last
-        // read by the worker long ago, out of its core's cache, which the producer then does not pay to pull back.
-        _allocatedChunks = Math.Min(_maxChunks, Math.Max(2, InitialBytes / _chunkSize));
-        for (int i = 0; i < _allocatedChunks; i++) _free.Push(new Chunk(_chunkSize));
+        _limit = limit;
+        _signals = signals;
+        _accepted = accepted;
+        // The first InitialBytes up front, so a game's steady trickle never allocates; the rest of the budget only when
+        // a burst outruns the worker, once, and kept.
+        int initial = (int)Math.Min(_budget / _chunkSize, Math.Max(2, InitialBytes / _chunkSize));
+        for (int i = 0; i < initial; i++) _free.Push(new Chunk(_chunkSize));
+        _allocatedBytes = (long)initial * _chunkSize;
     }
 
-    /// <summary>Bytes allocated when the buffer is created; the pool grows from there up to <c>max_buffer_bytes</c>.</summary>
+    /// <summary>Bytes allocated when the buffer is created; the pool grows from there up to the budget.</summary>
     public const int InitialBytes = 1 << 20;
 
-    /// <summary>Serializes producers: the emitted count, and the emit queue in front of this buffer.</summary>
-    public ProducerGate ProducerLock { get; } = new();
+    /// <summary>The largest envelope a chunk can take: <c>max_event_bytes</c>, or the budget if that is smaller.</summary>
+    public static int EventLimitFor(long budgetBytes, int maxEventBytes) => (int)Math.Min(maxEventBytes, Math.Max(8192, budgetBytes));
 
     /// <summary>Serializes writing into the chunk being filled (and sealing it).</summary>
     public ProducerGate WriterLock { get; } = new();
 
-    /// <summary>Set when a chunk is sealed, so the owner can wake the worker once per chunk, not per event.</summary>
-    public Action? ChunkSealed { get; set; }
-
-    // ---- Producer side (caller holds ProducerLock) ----
-
-    /// <summary>Counts an event taken into the emit queue.</summary>
-    public void CountEmitted() => Volatile.Write(ref _counts.Emitted, _counts.Emitted + 1);
-
-    /// <summary>Counts an event that was never queued (stub mode, after shutdown, rejected) as emitted and dropped.</summary>
-    public void CountDropped()
+    /// <summary>Bytes every chunk together holds now (pooled, filling, queued): never above the budget.</summary>
+    public long AllocatedBytes
     {
-        Volatile.Write(ref _counts.DroppedAtEmit, _counts.DroppedAtEmit + 1);
-        Volatile.Write(ref _counts.Emitted, _counts.Emitted + 1);
+        get
+        {
+            lock (_queueLock) return _allocatedBytes;
+        }
     }
 
     // ---- Writer side (caller holds WriterLock) ----
@@ -107,63 +111,74 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         _spillLength = 0;
     }
 
-    /// <summary>Completes the event; for <see cref="WriteOutcome.Overflow"/> the producer sends <see cref="Overflow"/> itself (fan_out).</summary>
+    /// <summary>Completes the event. An envelope over <c>max_event_bytes</c> is abandoned and reported as <see cref="WriteOutcome.TooLarge"/>.</summary>
     public WriteOutcome EndEvent()
     {
         switch (_target)
         {
             case Target.Chunk:
-                _current!.Count++;
+                if (_current!.Length - _eventStart > _limit.MaxEventBytes) return Abandon(WriteOutcome.TooLarge);
+                _current.Count++;
                 return WriteOutcome.Written;
-            case Target.Overflow:
-                return WriteOutcome.Overflow;
+            case Target.Spill:
+                // fan_out with every chunk in use: the producer sends the oldest chunks, then places the event (PlaceSpilled).
+                if (_spillLength > _limit.MaxEventBytes) return Abandon(WriteOutcome.TooLarge);
+                return WriteOutcome.Spilled;
             case Target.NoRoom:
                 return WriteOutcome.NoRoom;
             default:
-                Volatile.Write(ref _droppedByWriter, _droppedByWriter + 1);
+                CountDroppedByWriter(1);
                 return WriteOutcome.Dropped;
         }
+    }
+
+    private WriteOutcome Abandon(WriteOutcome outcome)
+    {
+        if (_target == Target.Chunk && _current is not null) _current.Length = _eventStart;
+        _target = Target.Discard;
+        _spillLength = 0;
+        return outcome;
     }
 
     /// <summary>Whether the last event may have waited for a free chunk (<c>block</c>), so a producer writing several stops after it.</summary>
     public bool WaitedForRoom { get; private set; }
 
-    /// <summary>The bytes of the last event that ended with <see cref="WriteOutcome.Overflow"/>.</summary>
-    public ReadOnlyMemory<byte> Overflow => new(_spill, 0, _spillLength);
+    /// <summary>
+    /// When the current <c>Emit</c>'s wait for room ends (<see cref="Environment.TickCount64"/>): set by its first wait,
+    /// continued by its later writes (<see cref="Writer.ProducerDoneWaiting"/>). Guarded by the writer lock.
+    /// </summary>
+    public long BlockDeadline { get; set; }
 
-    /// <summary>Abandons a half-written event (its serializer threw): it is counted as dropped.</summary>
-    public void AbortEvent()
+    /// <summary>
+    /// Abandons a half-written event (its serializer threw, or it grew past <c>max_event_bytes</c>). Not counted here:
+    /// the caller counts it, as dropped or rejected.
+    /// </summary>
+    public void AbortEvent() => Abandon(WriteOutcome.Dropped);
+
+    /// <summary>Counts events the encoder took but will never write (a refused value, shutdown, stub fallback) as dropped.</summary>
+    public void CountDroppedByWriter(int count) => Volatile.Write(ref _droppedByWriter, _droppedByWriter + count);
+
+    /// <summary>
+    /// fan_out: puts the event parked in the spill buffer (<see cref="WriteOutcome.Spilled"/>) into a chunk, now that the
+    /// producer has sent the oldest ones. False while no chunk is free yet; <paramref name="giveUp"/> drops it instead.
+    /// </summary>
+    public bool PlaceSpilled(bool giveUp)
     {
-        if (_target == Target.Chunk && _current is not null) _current.Length = _eventStart;
-        _target = Target.Discard;
-        EndEvent();
-    }
-
-    /// <summary>Counts events that were queued but will never be written (shutdown, stub fallback) as dropped.</summary>
-    public void CountDroppedUnwritten(int count) => Volatile.Write(ref _droppedByWriter, _droppedByWriter + count);
-
-    /// <summary>The overflow send of a fan_out event to one lane's transport finished.</summary>
-    public void OverflowSent(int lane, bool success, int bytes)
-    {
-        lock (_queueLock)
+        if (giveUp)
         {
-            BufferLane l = _lanes[lane];
-            if (success)
-            {
-                l.Flushed++;
-                l.FlushedBytes += bytes;
-            }
-            else
-            {
-                l.Dropped++;
-            }
+            _spillLength = 0;
+            CountDroppedByWriter(1);
+            return true;
         }
-    }
-
-    /// <summary>Whether the lane's worker still runs (an overflow event for a retired lane is dropped, not sent).</summary>
-    public bool IsLive(int lane)
-    {
-        lock (_queueLock) return !_lanes[lane].Retired;
+        Chunk? next;
+        lock (_queueLock) next = TakeRoom(_spillLength);
+        if (next is null) return false;
+        _spill.AsSpan(0, _spillLength).CopyTo(next.Data);
+        next.Length = _spillLength;
+        next.Count = 1;
+        _spillLength = 0;
+        _current = next;
+        return true;
     }
 
     public Span<byte> GetSpan(int sizeHint = 0)
@@ -172,8 +187,10 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         if (_target == Target.Chunk)
         {
             if (_current is not null && _current.Remaining >= needed) return _current.Data.AsSpan(_current.Length);
+            _limit.CheckRequest(_current is null ? 0 : _current.Length - _eventStart, needed);
             if (MoveToNewChunk(needed)) return _current!.Data.AsSpan(_current.Length);
         }
+        _limit.CheckRequest(_spillLength, needed);
         EnsureSpill(_spillLength + needed);
         return _spill.AsSpan(_spillLength);
     }
@@ -189,7 +206,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     /// <summary>The current event does not fit: seal the current chunk and continue in a new one, applying backpressure if none is free.</summary>
     private bool MoveToNewChunk(int needed)
     {
-        // Park the partial event first: once sealed, the old chunk belongs to the worker.
+        // Park the partial event first: once sealed, the old chunk belongs to the workers.
         int partial = _current is null ? 0 : _current.Length - _eventStart;
         EnsureSpill(partial);
         if (partial > 0) _current!.Data.AsSpan(_eventStart, partial).CopyTo(_spill);
@@ -205,9 +222,9 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         Chunk? next = AcquireChunk(partial + needed, _writer);
         if (next is null)
         {
-            // No room: the event continues in the spill buffer, to be sent by the producer or dropped — or, for a
-            // worker, abandoned and left in the emit queue until a chunk is free.
-            _target = _writer == Writer.Worker ? Target.NoRoom : _mode == BackpressureMode.FanOut ? Target.Overflow : Target.Discard;
+            // No room: a worker leaves the event where it was; fan_out keeps it for the producer to place after sending;
+            // otherwise (block timed out, nothing to evict) it is written on into the spill buffer and dropped.
+            _target = _writer == Writer.Worker ? Target.NoRoom : _mode == BackpressureMode.FanOut ? Target.Spill : Target.Discard;
             return false;
         }
         _spill.AsSpan(0, partial).CopyTo(next.Data);
@@ -225,41 +242,61 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     {
         lock (_queueLock)
         {
-            if (minimumSize > _chunkSize) return new Chunk(minimumSize); // an event larger than a chunk gets its own
-            if (_free.TryPop(out Chunk? free)) return free;
-            if (_allocatedChunks < _maxChunks)
+            long deadline = 0;
+            while (true)
             {
-                _allocatedChunks++;
-                return new Chunk(_chunkSize);
-            }
-            if (writer == Writer.Worker && _mode != BackpressureMode.DropOldest) return null;
-            switch (_mode)
-            {
-                case BackpressureMode.DropOldest:
-                    return EvictOldest();
-                case BackpressureMode.Block:
-                    if (writer == Writer.ProducerDoneWaiting) return null;
-                    WaitedForRoom = true;
-                    long deadline = Environment.TickCount64 + (long)_blockTimeout.TotalMilliseconds;
-                    while (!_free.TryPop(out free))
-                    {
+                if (TakeRoom(minimumSize) is { } room) return room;
+                if (minimumSize > _budget) return null; // cannot fit even in an empty buffer (EventLimitFor prevents it)
+                if (writer == Writer.Worker && _mode != BackpressureMode.DropOldest) return null;
+                switch (_mode)
+                {
+                    case BackpressureMode.DropOldest:
+                        if (!EvictOldest()) return null; // every chunk is being sent right now
+                        continue;
+                    case BackpressureMode.Block:
+                        WaitedForRoom = true;
+                        if (deadline == 0)
+                        {
+                            // One Emit waits block_timeout_seconds in all, however many chunks its writes need.
+                            deadline = writer == Writer.ProducerDoneWaiting ? BlockDeadline : Environment.TickCount64 + (long)_blockTimeout.TotalMilliseconds;
+                            BlockDeadline = deadline;
+                        }
                         long wait = deadline - Environment.TickCount64;
                         if (wait <= 0) return null;
                         Monitor.Wait(_queueLock, TimeSpan.FromMilliseconds(wait));
-                    }
-                    return free;
-                default:
-                    return null;
+                        continue;
+                    default:
+                        return null;
+                }
             }
         }
     }
 
     /// <summary>
-    /// <c>drop_oldest</c> with every chunk in use (caller holds <c>_queueLock</c>): take the oldest queued chunk away from
-    /// the lane that holds it, counting its events as dropped there, until a chunk is held by no lane. Lanes further
-    /// behind lose their chunks first; a chunk a lane is still sending is never taken.
+    /// A chunk of at least <paramref name="minimumSize"/> bytes within the budget, or null (caller holds <c>_queueLock</c>).
+    /// For an oversized event, pooled chunks are let go to the GC until the budget has room for its own chunk.
     /// </summary>
-    private Chunk? EvictOldest()
+    private Chunk? TakeRoom(int minimumSize)
+    {
+        if (minimumSize <= _chunkSize)
+        {
+            if (_free.TryPop(out Chunk? free)) return free;
+            if (_allocatedBytes + _chunkSize > _budget) return null;
+            _allocatedBytes += _chunkSize;
+            return new Chunk(_chunkSize);
+        }
+        while (_allocatedBytes + minimumSize > _budget && _free.TryPop(out _)) _allocatedBytes -= _chunkSize;
+        if (_allocatedBytes + minimumSize > _budget) return null;
+        _allocatedBytes += minimumSize;
+        return new Chunk(minimumSize);
+    }
+
+    /// <summary>
+    /// <c>drop_oldest</c> with the budget spent (caller holds <c>_queueLock</c>): take the oldest queued chunk away from the
+    /// lane that holds it, counting its events as dropped there, until a chunk is held by no lane and back in the pool.
+    /// Lanes further behind lose their chunks first; a chunk a lane is sending is never taken. False: nothing to evict.
+    /// </summary>
+    private bool EvictOldest()
     {
         while (true)
         {
@@ -268,13 +305,13 @@ internal sealed class EventBuffer : IBufferWriter<byte>
             {
                 if (lane.Sealed.TryPeek(out Chunk? head) && (behind is null || head.Sequence < behind.Sealed.Peek().Sequence)) behind = lane;
             }
-            if (behind is null) return null;
+            if (behind is null) return false;
             Chunk oldest = behind.Sealed.Dequeue();
             behind.SyncCount();
             behind.Dropped += oldest.Count;
             if (--oldest.Holders > 0) continue; // another lane still needs it
-            oldest.Reset();
-            return oldest;
+            Recycle(oldest);
+            return true;
         }
     }
 
@@ -302,17 +339,16 @@ internal sealed class EventBuffer : IBufferWriter<byte>
             if (chunk.Holders == 0) Recycle(chunk);
             SamplePeak();
         }
-        ChunkSealed?.Invoke();
+        _signals.WakeToDrain();
     }
 
     /// <summary>
-    /// Records the queue length as a peak candidate. Called under both locks once per sealed chunk and per
-    /// snapshot, not per event: reading the worker's counters on every emit would pull their cache line
-    /// across cores each time. The queue is longest just before the worker takes a chunk, which is when this runs.
+    /// Records the queue length as a peak candidate, once per sealed chunk and per snapshot, not per event. The queue is
+    /// longest just before a worker takes a chunk, which is when this runs.
     /// </summary>
     private void SamplePeak()
     {
-        long accepted = Volatile.Read(ref _counts.Emitted) - Volatile.Read(ref _counts.DroppedAtEmit) - Volatile.Read(ref _droppedByWriter);
+        long accepted = _accepted() - Volatile.Read(ref _droppedByWriter);
         foreach (BufferLane lane in _lanes)
         {
             long queued = accepted - lane.Flushed - lane.Dropped;
@@ -322,7 +358,14 @@ internal sealed class EventBuffer : IBufferWriter<byte>
 
     private void EnsureSpill(int size)
     {
-        if (_spill.Length < size) Array.Resize(ref _spill, Math.Max(size, _spill.Length * 2));
+        if (_spill.Length >= size) return;
+        Array.Resize(ref _spill, (int)Math.Min(Math.Max(size, 2L * _spill.Length), Array.MaxLength));
+    }
+
+    /// <summary>After an event wrote past the usual sizes, the spill buffer goes back to its first size (caller holds the writer lock).</summary>
+    public void TrimSpill()
+    {
+        if (_spill.Length > 64 * 1024 && _spillLength == 0) _spill = new byte[4096];
     }
 
     // ---- Worker side ----
@@ -365,6 +408,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         SealOrRecycle(chunk);
     }
 
+    /// <summary>Takes the lane's oldest sealed chunk. Callers hold the lane's send gate, so chunks go out in seal order.</summary>
     public bool TryTakeSealed(int lane, out Chunk chunk)
     {
         lock (_queueLock)
@@ -387,6 +431,12 @@ internal sealed class EventBuffer : IBufferWriter<byte>
             l.Dropped += chunk.Count - sent;
             Release(chunk);
         }
+    }
+
+    /// <summary>Whether the lane's worker still runs.</summary>
+    public bool IsLive(int lane)
+    {
+        lock (_queueLock) return !_lanes[lane].Retired;
     }
 
     /// <summary>
@@ -429,74 +479,44 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         Monitor.PulseAll(_queueLock); // producers waiting in block mode
     }
 
+    /// <summary>Back to the pool; an oversized chunk goes to the GC and gives its bytes back to the budget.</summary>
     private void Recycle(Chunk chunk)
     {
         chunk.Reset();
-        if (chunk.Data.Length == _chunkSize) _free.Push(chunk); // an oversized chunk is left to the GC
+        if (chunk.Data.Length == _chunkSize) _free.Push(chunk);
+        else _allocatedBytes -= chunk.Data.Length;
     }
 
-    /// <summary>Events emitted so far.</summary>
-    public long Emitted
+    /// <summary>Events dropped by the encoder (refused values, no room after the block timeout, shutdown).</summary>
+    public long DroppedByWriter => Volatile.Read(ref _droppedByWriter);
+
+    /// <summary>Each lane's counts, the encoder's drops included in each lane's drops (the pipeline adds the drops at emit).</summary>
+    public LaneCounts[] LaneCounts(bool samplePeak)
     {
-        get
+        lock (_queueLock)
         {
-            using (ProducerLock.EnterScope()) return _counts.Emitted;
+            if (samplePeak) SamplePeak();
+            long droppedByWriter = Volatile.Read(ref _droppedByWriter);
+            var counts = new LaneCounts[_lanes.Length];
+            for (int i = 0; i < counts.Length; i++)
+            {
+                BufferLane l = _lanes[i];
+                counts[i] = new LaneCounts(l.Flushed, l.FlushedBytes, droppedByWriter + l.Dropped, l.Peak);
+            }
+            return counts;
         }
     }
 
-    /// <summary>
-    /// Emitted and each lane's counts without the producer lock (the worker may call it while a producer in block mode
-    /// holds that lock waiting for it): the producer-side counts may trail by the event being written.
-    /// </summary>
-    public (long Emitted, LaneCounts[] Lanes) CountsWithoutProducerLock()
+    /// <summary>Events every lane has flushed or dropped, the encoder's drops included.</summary>
+    public long SettledByLanes
     {
-        long emitted = Volatile.Read(ref _counts.Emitted);
-        long dropped = Volatile.Read(ref _counts.DroppedAtEmit) + Volatile.Read(ref _droppedByWriter);
-        lock (_queueLock) return (emitted, LaneCountsLocked(dropped));
-    }
-
-    /// <summary>All counters at one instant.</summary>
-    public (long Emitted, LaneCounts[] Lanes) Snapshot()
-    {
-        using (ProducerLock.EnterScope())
-        using (WriterLock.EnterScope())
+        get
         {
             lock (_queueLock)
             {
-                SamplePeak();
-                return (_counts.Emitted, LaneCountsLocked(_counts.DroppedAtEmit + _droppedByWriter));
-            }
-        }
-    }
-
-    private LaneCounts[] LaneCountsLocked(long droppedBeforeLanes)
-    {
-        var counts = new LaneCounts[_lanes.Length];
-        for (int i = 0; i < counts.Length; i++)
-        {
-            BufferLane l = _lanes[i];
-            counts[i] = new LaneCounts(l.Flushed, l.FlushedBytes, droppedBeforeLanes + l.Dropped, l.Peak);
-        }
-        return counts;
-    }
-
-    /// <summary>
-    /// Events every lane has flushed or dropped; everything emitted before a point is settled once this reaches the
-    /// emitted count then.
-    /// </summary>
-    public long Settled
-    {
-        get
-        {
-            using (ProducerLock.EnterScope())
-            using (WriterLock.EnterScope())
-            {
-                lock (_queueLock)
-                {
-                    long least = long.MaxValue;
-                    foreach (BufferLane l in _lanes) least = Math.Min(least, l.Flushed + l.Dropped);
-                    return _counts.DroppedAtEmit + _droppedByWriter + least;
-                }
+                long least = long.MaxValue;
+                foreach (BufferLane l in _lanes) least = Math.Min(least, l.Flushed + l.Dropped);
+                return Volatile.Read(ref _droppedByWriter) + least;
             }
         }
     }
@@ -505,13 +525,13 @@ internal sealed class EventBuffer : IBufferWriter<byte>
 /// <summary>Who writes an envelope into <see cref="EventBuffer"/>: decides what happens when no chunk is free.</summary>
 internal enum Writer
 {
-    /// <summary>A worker: never waits or diverts; the event stays in the emit queue (<see cref="WriteOutcome.NoRoom"/>) unless <c>drop_oldest</c> can evict.</summary>
+    /// <summary>A worker: never waits; the event stays in the emit queue (<see cref="WriteOutcome.NoRoom"/>) unless <c>drop_oldest</c> can evict.</summary>
     Worker,
 
     /// <summary>A producer: the configured backpressure applies; <c>block</c> waits up to its timeout.</summary>
     Producer,
 
-    /// <summary>A producer whose <c>Emit</c> has already waited once: <c>block</c> drops at once, so one <c>Emit</c> waits at most <c>block_timeout_seconds</c>.</summary>
+    /// <summary>A producer whose <c>Emit</c> has already waited: <c>block</c> waits only until that wait's <see cref="EventBuffer.BlockDeadline"/>, so one <c>Emit</c> waits at most <c>block_timeout_seconds</c>.</summary>
     ProducerDoneWaiting,
 }
 
@@ -521,20 +541,15 @@ internal enum WriteOutcome
     /// <summary>In the current chunk, queued for the transports.</summary>
     Written,
 
-    /// <summary>fan_out with no chunk free: the producer sends <see cref="EventBuffer.Overflow"/> itself.</summary>
-    Overflow,
+    /// <summary>fan_out with no chunk free: the event waits in the spill buffer until the producer has sent the oldest chunks (<see cref="EventBuffer.PlaceSpilled"/>).</summary>
+    Spilled,
 
-    /// <summary>No room (drop_oldest found nothing to evict, block timed out) or the serializer threw: counted as dropped.</summary>
+    /// <summary>No room (drop_oldest found nothing to evict, block timed out): counted as dropped.</summary>
     Dropped,
+
+    /// <summary>Larger than <c>max_event_bytes</c>: abandoned, for the caller to count as rejected.</summary>
+    TooLarge,
 
     /// <summary>A worker found no free chunk: nothing was written or counted; the event stays in the emit queue.</summary>
     NoRoom,
-}
-
-/// <summary>The producer-side counts of <see cref="EventBuffer"/>, padded onto a cache line of their own.</summary>
-[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 192)]
-internal struct EmitCounts
-{
-    [System.Runtime.InteropServices.FieldOffset(64)] public long Emitted;
-    [System.Runtime.InteropServices.FieldOffset(72)] public long DroppedAtEmit;
 }

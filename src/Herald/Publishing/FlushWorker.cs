@@ -17,20 +17,20 @@ namespace Herald.Publishing;
 /// </summary>
 internal sealed class FlushWorker
 {
+    private readonly EmitPipeline _pipeline;
     private readonly EventBuffer _buffer;
-    private readonly EmitQueue _queue;
+    private readonly WorkerSignal _signal;
     private readonly int _lane;
     private readonly ITransport _transport;
-    private readonly SemaphoreSlim _sendGate;
     private readonly TelemetryOptions _options;
-    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    // Held from taking a chunk off the lane until it is completed, by this worker or a fan_out producer, so each
+    // transport receives the chunks in the order they were sealed.
+    private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();   // stop waiting: drain once more and exit
     private readonly CancellationTokenSource _abort = new();  // shutdown timeout passed: cancel sends and backoff
     private readonly object _statusLock = new();
-    private int _wakePending;
     private const long SpinMicroseconds = 200;
     private bool _busy;
-    private int _flushRequested; // 1: seal the chunk being filled at the next cycle (poll, tick, FlushAsync, stop)
     private TaskCompletionSource _cycle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -49,19 +49,16 @@ internal sealed class FlushWorker
     private readonly SubscriberDispatcher? _dispatcher;
 
     // dispatcher: subscribers and listeners see the batches of one lane only (the first transport's); null for the others.
-    public FlushWorker(EventBuffer buffer, EmitQueue queue, int lane, ITransport transport, SemaphoreSlim sendGate, TelemetryOptions options, SubscriberDispatcher? dispatcher)
+    public FlushWorker(EmitPipeline pipeline, int lane, ITransport transport, TelemetryOptions options, SubscriberDispatcher? dispatcher)
     {
         _dispatcher = dispatcher;
-        _buffer = buffer;
-        _queue = queue;
+        _pipeline = pipeline;
+        _buffer = pipeline.Buffer;
+        _signal = pipeline.Signals[lane];
         _lane = lane;
         _transport = transport;
-        _sendGate = sendGate;
         _options = options;
     }
-
-    /// <summary>Called at the start of every cycle (the publisher re-syncs its clock).</summary>
-    public Action? CycleStarted { get; set; }
 
     /// <summary>Raised once when the worker stops for good after its last restart, with the error and whether any other lane is still live.</summary>
     public event Action<string, bool>? Died;
@@ -72,24 +69,6 @@ internal sealed class FlushWorker
     {
         lock (_statusLock) _alive = _started = true;
         new Thread(Run) { IsBackground = true, Name = "herald-worker-" + _transport.Provider }.Start();
-    }
-
-    /// <summary>Wakes the worker; repeated calls before it runs cost one wake-up.</summary>
-    public void Wake()
-    {
-        Volatile.Write(ref _flushRequested, 1);
-        WakeToDrain();
-    }
-
-    /// <summary>
-    /// A chunk was sealed or a batch's worth of events was queued: send what is sealed, but leave the chunk being
-    /// filled alone unless it already holds a whole batch — sealing it early would waste its room and turn one
-    /// 64 KB write into many small ones.
-    /// </summary>
-    public void WakeToDrain()
-    {
-        // Read first: a producer calling this often while the worker is already awake must not take its line exclusively.
-        if (Volatile.Read(ref _wakePending) == 0 && Interlocked.Exchange(ref _wakePending, 1) == 0) _wake.Release();
     }
 
     /// <summary>Completes after the worker's next full drain cycle.</summary>
@@ -114,7 +93,7 @@ internal sealed class FlushWorker
             if (!_started) return; // stub mode: there is no loop to stop
         }
         _stop.Cancel();
-        Wake();
+        _signal.WakeToFlush();
         if (await Task.WhenAny(_exited.Task, Task.Delay(timeout)).ConfigureAwait(false) != _exited.Task)
         {
             _abort.Cancel();
@@ -186,12 +165,11 @@ internal sealed class FlushWorker
         {
             bool stopping = _stop.IsCancellationRequested;
             bool polled = false;
-            if (!stopping && SpinForWork()) _wake.Wait(0); // absorb a wake-up given while spinning, so it cannot pile up
-            else if (!stopping) polled = !_wake.Wait(poll);
-            Volatile.Write(ref _wakePending, 0);
+            if (!stopping && SpinForWork()) _signal.Absorb(); // a wake-up given while spinning must not pile up
+            else if (!stopping) polled = !_signal.Wait(poll);
+            bool flush = _signal.BeginCycle();
             stopping = _stop.IsCancellationRequested;
-            bool flush = Interlocked.Exchange(ref _flushRequested, 0) == 1;
-            CycleStarted?.Invoke();
+            _pipeline.ResyncClock();
 
             _busy = DrainSealed(); // first: a blocked producer may be waiting for a free chunk
             bool sealCurrent = polled || flush || stopping;
@@ -205,70 +183,69 @@ internal sealed class FlushWorker
     }
 
     /// <summary>
-    /// Writes the emit queue's envelopes into chunks, a step at a time, sending each sealed chunk right after (it is
-    /// still in this core's cache). Never waits for the writer lock (a producer in <c>block</c> mode may hold it while
-    /// waiting for this worker to free a chunk); when it is taken, whoever holds it is writing the queue. Returns
-    /// whether a chunk was sent.
+    /// Writes the queued envelopes into chunks, a step at a time, sending each sealed chunk right after (it is still in
+    /// this core's cache). Returns whether a chunk was sent.
     /// </summary>
-    /// <param name="all">Write everything queued (a flush, a poll, a tick, shutdown). Otherwise only whole steps: a worker
-    /// that took entries one by one right behind the producer would pull the queue's cache lines back and forth with
-    /// every event (measured: ~240 ns per Emit instead of ~10).</param>
-    /// <param name="stopping">Shutdown: keep going until the queue is empty, unless the shutdown is aborted.</param>
+    /// <param name="all">Write everything queued (a flush, a poll, a tick, shutdown); otherwise only whole steps.</param>
+    /// <param name="stopping">Shutdown: keep going until the queues are empty, unless the shutdown is aborted.</param>
     private bool EncodeAndDrain(bool all, bool stopping)
     {
         bool sent = false;
         while (true)
         {
-            int written = EncodeStep(all);
+            int written = _pipeline.EncodeStep(all);
             bool drained = DrainSealed();
             sent |= drained;
             if (written > 0 || drained) continue;
-            if (!stopping || _queue.Count == 0 || _abort.IsCancellationRequested) return sent;
+            if (!stopping || !_pipeline.HasQueuedEntries || _abort.IsCancellationRequested) return sent;
             Thread.Sleep(1); // stopping, and another lane still holds every chunk: wait for it to send one
         }
     }
-
-    /// <summary>Writes up to <see cref="EncodeStepSize"/> queued envelopes (none if fewer wait and not <paramref name="all"/>); returns how many.</summary>
-    private int EncodeStep(bool all)
-    {
-        // Between flushes, only whole steps, and never the newest EmitQueue.Gap entries: those share cache lines with
-        // the slots the producer is writing right now.
-        long leave = all ? 0 : EmitQueue.Gap;
-        if (!_buffer.WriterLock.TryEnter()) return 0;
-        try
-        {
-            // Counted under the lock (another lane's worker or a producer may take entries too), and once per step: each
-            // read of the producers' position takes that cache line away from the game's core.
-            long available = _queue.Available - leave;
-            if (available <= 0 || (!all && available < EncodeStepSize)) return 0;
-            int step = (int)Math.Min(available, EncodeStepSize);
-            int written = 0;
-            while (written < step && _queue.WriteOldest(Writer.Worker) != WriteOutcome.NoRoom) written++;
-            return written;
-        }
-        finally
-        {
-            _queue.Publish();
-            _buffer.WriterLock.Exit();
-        }
-    }
-
-    /// <summary>
-    /// Envelopes written per hold of the writer lock, and the least a worker takes between flushes: a producer that
-    /// finds the queue full waits at most this many.
-    /// </summary>
-    private const int EncodeStepSize = 64;
 
     /// <summary>Sends every sealed chunk; returns whether there was any (the producers are busy).</summary>
     private bool DrainSealed()
     {
         bool any = false;
-        while (_buffer.TryTakeSealed(_lane, out Chunk chunk))
-        {
-            SendChunk(chunk);
-            any = true;
-        }
+        while (SendOldest()) any = true;
         return any;
+    }
+
+    /// <summary>Takes the lane's oldest sealed chunk and sends it, under the send gate; false when none was sealed.</summary>
+    private bool SendOldest()
+    {
+        _sendGate.Wait();
+        try
+        {
+            if (!_buffer.TryTakeSealed(_lane, out Chunk chunk)) return false;
+            SendChunk(chunk);
+            return true;
+        }
+        finally
+        {
+            _sendGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// fan_out: a producer that found every chunk in use sends this lane's oldest chunk on its own thread (waiting for a
+    /// send in flight first). False once the lane is retired. A transport fault is counted, never thrown into the game.
+    /// </summary>
+    public bool SendOldestOnCaller()
+    {
+        if (!_buffer.IsLive(_lane)) return false;
+        try
+        {
+            SendOldest();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            lock (_statusLock) _error = $"{ex.GetType().Name}: {ex.Message}";
+        }
+        catch (OperationCanceledException)
+        {
+            // shutdown timed out meanwhile: the chunk was completed as dropped
+        }
+        return true;
     }
 
     /// <summary>
@@ -283,8 +260,8 @@ internal sealed class FlushWorker
         long until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
         while (Stopwatch.GetTimestamp() < until)
         {
-            // _wakePending: a producer queued a batch's worth (read, not reset: the wait that follows would return at once).
-            if (_buffer.HasSealed(_lane) || Volatile.Read(ref _wakePending) == 1 || Volatile.Read(ref _flushRequested) == 1 || _stop.IsCancellationRequested) return true;
+            // Pending: a producer queued a batch's worth (read, not reset: the wait that follows would return at once).
+            if (_buffer.HasSealed(_lane) || _signal.Pending || _stop.IsCancellationRequested) return true;
             Thread.SpinWait(30);
         }
         return false;
@@ -361,16 +338,14 @@ internal sealed class FlushWorker
         {
             long started = Stopwatch.GetTimestamp();
             SendResult result;
-            _sendGate.Wait(_abort.Token);
-            try
+            // File and stdout complete synchronously; while a network send is in flight this worker keeps encoding.
+            ValueTask<SendResult> pending = _transport.SendAsync(batch, _abort.Token);
+            if (pending.IsCompletedSuccessfully) result = pending.Result;
+            else
             {
-                // File and stdout complete synchronously; a network send blocks only this worker thread.
-                ValueTask<SendResult> pending = _transport.SendAsync(batch, _abort.Token);
-                result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
-            }
-            finally
-            {
-                _sendGate.Release();
+                Task<SendResult> inFlight = pending.AsTask();
+                EncodeWhileSending(inFlight);
+                result = inFlight.GetAwaiter().GetResult();
             }
             double elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
@@ -403,7 +378,33 @@ internal sealed class FlushWorker
             // shutdown cuts it short so the last retries fit in shutdown_timeout_seconds.
             TimeSpan wait = Backoff(Math.Min(attempt, 16), result.RetryAfter is { } asked && asked > MaxRetryAfter ? MaxRetryAfter : result.RetryAfter);
             WaitHandle[] wakers = stopSeenAt < 0 && block ? [_abort.Token.WaitHandle, _stop.Token.WaitHandle] : [_abort.Token.WaitHandle];
-            if (WaitHandle.WaitAny(wakers, wait) == 0) throw new OperationCanceledException(_abort.Token);
+            if (EncodeWhileWaiting(wakers, wait) == 0) throw new OperationCanceledException(_abort.Token);
+        }
+    }
+
+    /// <summary>
+    /// Waits for a send in flight, encoding queued events meanwhile: a slow or dead transport does not stop the encoding,
+    /// so producers keep their cheap path and <c>drop_oldest</c> evicts old chunks instead of making <c>Emit</c> do the work.
+    /// </summary>
+    private void EncodeWhileSending(Task inFlight)
+    {
+        while (!inFlight.IsCompleted)
+        {
+            if (_pipeline.EncodeStep(all: false) == 0) ((IAsyncResult)inFlight).AsyncWaitHandle.WaitOne(1);
+        }
+    }
+
+    /// <summary>A retry's backoff, encoding meanwhile; returns the index of the handle that ended it, or -1 when the time passed.</summary>
+    private int EncodeWhileWaiting(WaitHandle[] wakers, TimeSpan wait)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            long left = deadline - Stopwatch.GetTimestamp();
+            if (left <= 0) return -1;
+            if (_pipeline.EncodeStep(all: false) > 0) continue;
+            int woken = WaitHandle.WaitAny(wakers, TimeSpan.FromTicks(Math.Clamp(left * TimeSpan.TicksPerSecond / Stopwatch.Frequency, 1, TimeSpan.TicksPerMillisecond)));
+            if (woken != WaitHandle.WaitTimeout) return woken;
         }
     }
 

@@ -104,7 +104,7 @@ public sealed class EmitQueueTests
     public async Task A_line_too_long_for_the_queue_goes_straight_to_the_buffer_after_everything_queued_before_it()
     {
         var transport = new RecordingTransport();
-        string huge = new('z', 20_000); // the 16 KiB buffer's line ring is 8 KiB
+        string huge = new('z', 6_000); // the 16 KiB buffer's line ring is 8 KiB: it takes lines up to ~4 KiB
         await using (var publisher = TelemetryPublisher.Create(Options(BackpressureMode.Block, maxBufferBytes: 16 * 1024, maxBatch: 10_000, pollSeconds: 5, flushIntervalTicks: 0, blockTimeout: 30), transport))
         {
             for (int i = 0; i < 10; i++) publisher.Emit(Tick(i));
@@ -154,7 +154,8 @@ public sealed class EmitQueueTests
     [Fact]
     public void Producers_serialize_from_half_full_until_nearly_drained()
     {
-        var buffer = new Herald.Publishing.EventBuffer(1 << 20, BackpressureMode.Block, TimeSpan.FromSeconds(1));
+        var buffer = new Herald.Publishing.EventBuffer(1 << 20, BackpressureMode.Block, TimeSpan.FromSeconds(1), lanes: 1,
+            new Herald.Publishing.EventSizeLimit(1 << 20), new Herald.Publishing.WorkerSignals(1), accepted: () => 0);
         var queue = new Herald.Publishing.EmitQueue(buffer, capacity: 1024, lineBytes: 8192);
         var format = Herald.Publishing.EnvelopeFormat.For<LoopTick>(null, new Herald.Publishing.TransformPlan(new TransformsOptions(), null));
         int waiting = 0;

@@ -362,10 +362,10 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         Array.Resize(ref _spill, (int)Math.Min(Math.Max(size, 2L * _spill.Length), Array.MaxLength));
     }
 
-    /// <summary>After an event wrote past the usual sizes, the spill buffer goes back to its first size (caller holds the writer lock).</summary>
+    /// <summary>After an event asked for more than <c>max_event_bytes</c>, the spill buffer goes back to its first size (caller holds the writer lock).</summary>
     public void TrimSpill()
     {
-        if (_spill.Length > 64 * 1024 && _spillLength == 0) _spill = new byte[4096];
+        if (_spill.Length > _limit.MaxEventBytes && _spillLength == 0) _spill = new byte[4096];
     }
 
     // ---- Worker side ----

@@ -5,13 +5,13 @@ namespace Herald.Publishing;
 
 /// <summary>
 /// Where a producer serializes an event it may not keep (a class, a struct holding references) before the line is
-/// queued: a growable buffer bounded by <see cref="EventSizeLimit"/>. After an unusually large event it shrinks back,
-/// so one big event does not pin its size for the life of the thread.
+/// queued: a growable buffer bounded by <see cref="EventSizeLimit"/>. It keeps what envelopes up to <c>max_event_bytes</c>
+/// need (so steady large events allocate nothing), and lets go of more — a string reserved at its worst-case escaped
+/// size — after the event.
 /// </summary>
 internal sealed class LineScratch(EventSizeLimit limit) : IBufferWriter<byte>
 {
     private const int InitialSize = 4096;
-    private const int KeptSize = 64 * 1024;
     private byte[] _buffer = new byte[InitialSize];
     private int _written;
 
@@ -23,7 +23,7 @@ internal sealed class LineScratch(EventSizeLimit limit) : IBufferWriter<byte>
     public void Reset()
     {
         _written = 0;
-        if (_buffer.Length > KeptSize) _buffer = new byte[InitialSize];
+        if (_buffer.Length > limit.MaxEventBytes) _buffer = new byte[InitialSize];
     }
 
     public void Advance(int count) => _written += count;

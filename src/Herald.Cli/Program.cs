@@ -12,7 +12,7 @@ namespace Herald.Cli;
 /// The <c>herald</c> tool. Exit codes: 0 success, 1 the command found problems (schema errors, breaking changes),
 /// 2 bad usage or unreadable input, 3 an internal error (a bug in the tool; one line on stderr, no stack trace).
 /// </summary>
-public static class Program
+internal static class Program
 {
     private static readonly string Help = string.Join(Environment.NewLine,
         "herald — Herald's command-line tool",

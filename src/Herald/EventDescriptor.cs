@@ -63,6 +63,7 @@ public sealed class EventDescriptor
     public BoxedEventReader ReadBoxed { get; }
 
     /// <summary>Builds the descriptor of a generated event (called by the generated registry).</summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public static EventDescriptor Create<TEvent>(string? priority, string? source, string[] fields, string[] redactedFields, string[] redactableFields, string? kind = null)
         where TEvent : IEvent<TEvent>
         => new(TEvent.EventType, TEvent.SchemaVersion, priority, source, typeof(TEvent),

@@ -43,7 +43,8 @@ public sealed class EventFormatException : FormatException
     /// <inheritdoc />
     public override string Message => $"{_reason} (path {Path}, byte {BytePosition})";
 
-    /// <summary>Called by a reader that is unwinding out of a property.</summary>
+    /// <summary>Called by a generated reader that is unwinding out of a property.</summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public EventFormatException InProperty(string name)
     {
         _segmentsInnermostFirst.Add(IsPlainName(name) ? "." + name : "['" + name.Replace("'", "\\'") + "']");
@@ -51,7 +52,7 @@ public sealed class EventFormatException : FormatException
     }
 
     /// <summary>Called by a reader that is unwinding out of an array element.</summary>
-    public EventFormatException AtIndex(int index)
+    internal EventFormatException AtIndex(int index)
     {
         _segmentsInnermostFirst.Add("[" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]");
         return this;

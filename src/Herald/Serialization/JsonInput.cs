@@ -8,6 +8,7 @@ using System.Text.Json;
 namespace Herald.Serialization;
 
 /// <summary>Reads one element with the reader positioned on its first token; used for array items and map values.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public delegate T ElementReader<T>(ref Utf8JsonReader reader);
 
 /// <summary>
@@ -19,7 +20,7 @@ public delegate T ElementReader<T>(ref Utf8JsonReader reader);
 public static class JsonInput
 {
     /// <summary>Maximum nesting depth accepted in a payload.</summary>
-    public const int MaxDepth = 64;
+    internal const int MaxDepth = 64;
 
     /// <summary>Strict JSON: no comments, no trailing commas, bounded depth.</summary>
     public static JsonReaderOptions ReaderOptions => new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };

@@ -43,7 +43,7 @@ public ref struct JsonOutput
     /// <c>snapshot_normalizer</c>: write free-form objects and maps with their keys in ordinal order, so equal values
     /// give equal bytes (a map's own order depends on per-process string hashing). Costs a sort per map.
     /// </summary>
-    public bool SortKeys
+    internal bool SortKeys
     {
         readonly get => (Options & JsonOutputOptions.SortKeys) != 0;
         set => Options = value ? Options | JsonOutputOptions.SortKeys : Options & ~JsonOutputOptions.SortKeys;
@@ -56,7 +56,7 @@ public ref struct JsonOutput
     public readonly bool LegacyAliases => (Options & JsonOutputOptions.LegacyAliases) != 0;
 
     /// <summary>All the writing options at once (<see cref="SortKeys"/>, <see cref="LegacyAliases"/>).</summary>
-    public JsonOutputOptions Options { readonly get; set; }
+    internal JsonOutputOptions Options { readonly get; set; }
 
     /// <summary>A map's entries in the order this writer wants them (<see cref="SortKeys"/>); allocates only when sorting.</summary>
     public readonly MapEntries<TValue> Entries<TValue>(System.Collections.Immutable.ImmutableDictionary<string, TValue> map) => new(map, SortKeys);
@@ -80,7 +80,7 @@ public ref struct JsonOutput
 
     /// <summary>Claims the next <paramref name="length"/> bytes for the caller to fill (pre-formatted frames); one capacity check.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Span<byte> Reserve(int length)
+    internal Span<byte> Reserve(int length)
     {
         if (_span.Length - _pos < length) Grow(length);
         Span<byte> claimed = _span.Slice(_pos, length);
@@ -177,7 +177,7 @@ public ref struct JsonOutput
 
     /// <summary>The low 24 bits of <paramref name="value"/> as six lower-case hex digits into <paramref name="destination"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void FormatHex6(uint value, Span<byte> destination)
+    internal static void FormatHex6(uint value, Span<byte> destination)
     {
         ReadOnlySpan<byte> digits = "0123456789abcdef"u8;
         destination = destination.Slice(0, 6);

@@ -4,7 +4,7 @@ namespace Herald.Serialization;
 
 /// <summary>How a <see cref="JsonOutput"/> writes payloads; one byte, so an envelope sets all of them with one store.</summary>
 [Flags]
-public enum JsonOutputOptions : byte
+internal enum JsonOutputOptions : byte
 {
     /// <summary>Canonical output.</summary>
     None = 0,

@@ -18,7 +18,7 @@ public static class JsonStrings
 
     /// <summary>The current string or property-name token as a string; lone surrogate escapes read as U+FFFD.</summary>
     /// <exception cref="EventFormatException">The raw text is not valid UTF-8.</exception>
-    public static string GetString(ref Utf8JsonReader reader)
+    internal static string GetString(ref Utf8JsonReader reader)
     {
         if (!reader.ValueIsEscaped) return reader.GetString()!;
         ReadOnlySpan<byte> raw = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
@@ -29,7 +29,7 @@ public static class JsonStrings
     /// Decodes the text between the quotes of a JSON string whose escapes a reader has already checked; null when a raw
     /// (unescaped) run is not valid UTF-8.
     /// </summary>
-    public static string? Unescape(ReadOnlySpan<byte> raw)
+    internal static string? Unescape(ReadOnlySpan<byte> raw)
     {
         // A UTF-8 byte yields at most one UTF-16 unit and an escape shrinks, so raw.Length chars always suffice.
         char[]? rented = raw.Length > StackChars ? ArrayPool<char>.Shared.Rent(raw.Length) : null;
@@ -85,7 +85,7 @@ public static class JsonStrings
     }
 
     /// <summary>Whether <paramref name="raw"/> (JSON text) holds a <c>\uD800</c>-<c>\uDFFF</c> escape that is not half of a pair.</summary>
-    public static bool HasLoneSurrogateEscape(ReadOnlySpan<byte> raw) => NextLoneSurrogateEscape(raw, 0) >= 0;
+    internal static bool HasLoneSurrogateEscape(ReadOnlySpan<byte> raw) => NextLoneSurrogateEscape(raw, 0) >= 0;
 
     /// <summary>
     /// Rewrites every lone surrogate escape in <paramref name="json"/> (JSON text a reader has already checked) as
@@ -94,7 +94,7 @@ public static class JsonStrings
     /// read with <see cref="JsonElement.GetString"/> and enumerated without throwing.
     /// </summary>
     /// <returns>How many escapes were rewritten.</returns>
-    public static int ReplaceLoneSurrogateEscapes(Span<byte> json)
+    internal static int ReplaceLoneSurrogateEscapes(Span<byte> json)
     {
         int count = 0;
         for (int at = NextLoneSurrogateEscape(json, 0); at >= 0; at = NextLoneSurrogateEscape(json, at + 6))

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Herald.Transports;
 
 /// <summary>How the http transport puts a batch in a request body (<c>telemetry.transport.format</c>).</summary>
-public enum HttpBatchFormat
+internal enum HttpBatchFormat
 {
     /// <summary><c>ndjson</c>: the envelopes as they are, one per line (<c>application/x-ndjson</c>).</summary>
     Ndjson,

@@ -7,7 +7,7 @@ namespace Herald.Transports;
 /// The function is called on the worker thread during a send and never waits for producers (its counters may
 /// trail the exact snapshot by the events being written at that instant).
 /// </summary>
-public interface IStatusAware
+internal interface IStatusAware
 {
     /// <summary>Gives the transport a way to read the publisher's status.</summary>
     void Attach(Func<TransportStatus> status);

@@ -26,7 +26,7 @@ namespace Herald.Transports;
 public sealed class PrometheusTextfileTransport : ITransport, IStatusAware
 {
     /// <summary>The default <c>metric_prefix</c>.</summary>
-    public const string DefaultPrefix = "townlet_telemetry";
+    internal const string DefaultPrefix = "townlet_telemetry";
 
     private readonly string _path;
     private readonly string _prefix;
@@ -57,7 +57,7 @@ public sealed class PrometheusTextfileTransport : ITransport, IStatusAware
     public bool AuthEnabled => false;
 
     /// <inheritdoc />
-    public void Attach(Func<TransportStatus> status) => _status = status;
+    void IStatusAware.Attach(Func<TransportStatus> status) => _status = status;
 
     /// <inheritdoc />
     public ValueTask<SendResult> SendAsync(TransportBatch batch, CancellationToken cancellationToken)

@@ -14,6 +14,11 @@ public static class Program
     /// </summary>
     public static void Main(string[] args)
     {
+        if (args is ["latency", "stalled"])
+        {
+            LatencyProbe.RunStalled();
+            return;
+        }
         if (args is ["latency", ..])
         {
             LatencyProbe.Run(heraldOnly: args is [_, "herald"]);
@@ -21,7 +26,19 @@ public static class Program
         }
         if (args is ["sustained", ..])
         {
-            SustainedProbe.Run(args.Length > 1 ? args[1] : "null", args.Length > 2 ? args[2] : "tick", args.Length > 3 ? args[3] : Path.GetTempPath());
+            // Positional: [null|file|typed] [tick|failure] [directory]; options: --producers N, --rounds N.
+            var positional = new System.Collections.Generic.List<string>();
+            int producers = 0, rounds = 8;
+            for (int i = 1; i < args.Length; i++)
+            {
+                if (args[i] == "--producers" && i + 1 < args.Length) producers = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                else if (args[i] == "--rounds" && i + 1 < args.Length) rounds = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                else positional.Add(args[i]);
+            }
+            string target = positional.Count > 0 ? positional[0] : "null", kind = positional.Count > 1 ? positional[1] : "tick";
+            string under = positional.Count > 2 ? positional[2] : Path.GetTempPath();
+            if (producers > 0) SustainedProbe.RunProducers(target, under, producers, rounds);
+            else SustainedProbe.Run(target, kind, under, rounds);
             return;
         }
         IConfig config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));

@@ -19,6 +19,12 @@ internal sealed class RecordingTransport : ITransport
     /// <summary>Delay per batch (honours cancellation).</summary>
     public TimeSpan Delay { get; init; }
 
+    /// <summary>
+    /// Every send first waits for this task (honours cancellation): a transport stuck for a while — its worker sits in
+    /// a send, so producers find the emit queue full and write entries themselves.
+    /// </summary>
+    public Task? StallUntil { get; init; }
+
     /// <summary>Given the attempt number (0-based, across all batches), what to do instead of delivering; null delivers.</summary>
     public Func<int, SendResult?>? Script { get; init; }
 
@@ -37,6 +43,7 @@ internal sealed class RecordingTransport : ITransport
         int attempt = Interlocked.Increment(ref _attempts) - 1;
         SenderThreads.Add(Environment.CurrentManagedThreadId);
         if (Throw is not null) throw Throw;
+        if (StallUntil is { IsCompleted: false } stall) await stall.WaitAsync(cancellationToken);
         if (Delay > TimeSpan.Zero) await Task.Delay(Delay, cancellationToken);
         if (Script?.Invoke(attempt) is { } scripted) return scripted;
         string text = Encoding.UTF8.GetString(batch.Lines.Span);

@@ -1,0 +1,56 @@
+// Tests of the BufferOptions.MaxEventBytes option itself (telemetry.transport.buffer.max_event_bytes). They compile only
+// where the option exists: define HERALD_MAX_EVENT_BYTES (or remove this #if) once it is merged. What the default does
+// is tested today, without the option: EventSizeLimitTests and MemoryBoundTests.
+#if HERALD_MAX_EVENT_BYTES
+using Herald.Events;
+using Herald.Tests.Runtime;
+using static Herald.Tests.Pipeline.ProducerTags;
+
+namespace Herald.Tests.Pipeline;
+
+/// <summary><c>max_event_bytes</c> set explicitly: the limit it names applies, below the default as well as above it.</summary>
+public sealed class MaxEventBytesOptionTests
+{
+    private static TelemetryOptions WithMaxEventBytes(int? maxEventBytes, int maxBufferBytes = 16 << 20)
+    {
+        TelemetryOptions options = PublisherTestKit.Options(maxBufferBytes: maxBufferBytes);
+        return options with { Transport = options.Transport with { Buffer = options.Transport.Buffer with { MaxEventBytes = maxEventBytes } } };
+    }
+
+    [Fact]
+    public void The_default_is_unset_and_means_the_smaller_of_1_MiB_and_the_buffer()
+        => Assert.Null(new BufferOptions().MaxEventBytes);
+
+    [Theory]
+    [InlineData(4 * 1024, 3_000, 5_000)]
+    [InlineData(64 * 1024, 60_000, 70_000)]
+    [InlineData(4 << 20, 3_000_000, 5_000_000)]   // above the 1 MiB default, within the 16 MiB buffer
+    public async Task An_event_above_max_event_bytes_is_rejected_and_one_below_it_delivered(int maxEventBytes, int below, int above)
+    {
+        var transport = new RecordingTransport();
+        TransportStatus status;
+        await using (var publisher = TelemetryPublisher.Create(WithMaxEventBytes(maxEventBytes), transport))
+        {
+            publisher.Emit(Tick(0, 0));
+            publisher.Emit(Large(0, 1, new string('a', above)));
+            publisher.Emit(Large(0, 2, new string('b', below)));
+            publisher.Emit(Tick(0, 3));
+            Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(10)));
+            status = publisher.TransportStatus;
+        }
+
+        Assert.Equal(new long[] { 0, 2, 3 }, Envelopes(transport.Lines).Select(e => Read(e).Sequence));
+        Assert.Equal((4L, 3L, 1L, 0L), (status.EventsEmitted, status.PayloadsFlushedTotal, status.DroppedMessages, status.QueueLength));
+        Assert.Equal(1, status.RejectedMessages);
+        Assert.Contains(AppEvent.EventType, status.LastRejection);
+    }
+
+    /// <summary>An event that could never fit in the buffer cannot be queued: such a limit is a mistake in the configuration.</summary>
+    [Fact]
+    public void A_max_event_bytes_above_max_buffer_bytes_is_a_configuration_error()
+    {
+        var error = Assert.Throws<TelemetryConfigException>(() => TelemetryPublisher.Create(WithMaxEventBytes(64 * 1024, maxBufferBytes: 32 * 1024), new RecordingTransport()));
+        Assert.Contains("max_event_bytes", error.Message);
+    }
+}
+#endif

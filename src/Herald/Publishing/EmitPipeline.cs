@@ -75,9 +75,9 @@ internal sealed class EmitPipeline
         // per shard. The ring is larger than a core's L2 on purpose: producers refill slots the worker read long ago.
         _queueCapacity = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, buffer.MaxBufferBytes / 1024)), 4 * EmitQueue.Gap, 16_384);
         _lineBytes = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, buffer.MaxBufferBytes / 32)), 8 * 1024, 512 * 1024);
-        // The shards' line rings come out of max_buffer_bytes; the chunks get the rest.
+        // The shards' line rings come out of max_buffer_bytes; the chunks get the rest (and always room for the largest event).
         long chunkBudget = Math.Max(buffer.MaxBufferBytes / 2, (long)buffer.MaxBufferBytes - (long)_shards.Length * _lineBytes);
-        _limit = new EventSizeLimit(EventBuffer.EventLimitFor(chunkBudget, Math.Min(1 << 20, buffer.MaxBufferBytes)));
+        _limit = new EventSizeLimit(Math.Min(Math.Min(1 << 20, buffer.MaxBufferBytes), buffer.MaxBufferBytes));
         Signals = new WorkerSignals(lanes);
         _buffer = new EventBuffer(chunkBudget, _mode, TimeSpan.FromSeconds(options.Transport.Worker.BlockTimeoutSeconds), lanes, _limit, Signals, Accepted);
         _state = stub ? Stub : Running;

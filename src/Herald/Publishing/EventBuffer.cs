@@ -68,7 +68,8 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         _lanes = new BufferLane[Math.Max(1, lanes)];
         for (int i = 0; i < _lanes.Length; i++) _lanes[i] = new BufferLane();
         _chunkSize = (int)Math.Min(chunkSize, Math.Max(4096, budgetBytes / 2));
-        _budget = Math.Max(2L * _chunkSize, budgetBytes);
+        // Room for the largest event beside a chunk still being sent, however small the configured buffer.
+        _budget = Math.Max(Math.Max(2L * _chunkSize, budgetBytes), (long)limit.MaxEventBytes + _chunkSize);
         _mode = mode;
         _blockTimeout = blockTimeout;
         _limit = limit;
@@ -83,9 +84,6 @@ internal sealed class EventBuffer : IBufferWriter<byte>
 
     /// <summary>Bytes allocated when the buffer is created; the pool grows from there up to the budget.</summary>
     public const int InitialBytes = 1 << 20;
-
-    /// <summary>The largest envelope a chunk can take: <c>max_event_bytes</c>, or the budget if that is smaller.</summary>
-    public static int EventLimitFor(long budgetBytes, int maxEventBytes) => (int)Math.Min(maxEventBytes, Math.Max(8192, budgetBytes));
 
     /// <summary>Serializes writing into the chunk being filled (and sealing it).</summary>
     public ProducerGate WriterLock { get; } = new();
@@ -114,15 +112,15 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     /// <summary>Completes the event. An envelope over <c>max_event_bytes</c> is abandoned and reported as <see cref="WriteOutcome.TooLarge"/>.</summary>
     public WriteOutcome EndEvent()
     {
+        int length = _target == Target.Chunk ? _current!.Length - _eventStart : _spillLength;
+        if (length > _limit.MaxEventBytes && _target != Target.NoRoom) return Abandon(WriteOutcome.TooLarge);
         switch (_target)
         {
             case Target.Chunk:
-                if (_current!.Length - _eventStart > _limit.MaxEventBytes) return Abandon(WriteOutcome.TooLarge);
-                _current.Count++;
+                _current!.Count++;
                 return WriteOutcome.Written;
             case Target.Spill:
                 // fan_out with every chunk in use: the producer sends the oldest chunks, then places the event (PlaceSpilled).
-                if (_spillLength > _limit.MaxEventBytes) return Abandon(WriteOutcome.TooLarge);
                 return WriteOutcome.Spilled;
             case Target.NoRoom:
                 return WriteOutcome.NoRoom;
@@ -246,7 +244,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
             while (true)
             {
                 if (TakeRoom(minimumSize) is { } room) return room;
-                if (minimumSize > _budget) return null; // cannot fit even in an empty buffer (EventLimitFor prevents it)
+                if (minimumSize > _budget) return null; // larger than max_event_bytes allows: EndEvent rejects it
                 if (writer == Writer.Worker && _mode != BackpressureMode.DropOldest) return null;
                 switch (_mode)
                 {

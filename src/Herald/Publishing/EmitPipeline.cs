@@ -104,7 +104,8 @@ internal sealed class EmitPipeline
         string? correlation = Correlation.Current;
         long unixMs = _clock.NowUnixMs;
         ProducerShard shard = ShardOfThisThread();
-        using (shard.Gate.EnterScope())
+        shard.Gate.Enter();
+        try
         {
             if (Volatile.Read(ref _state) != Running)
             {
@@ -133,6 +134,10 @@ internal sealed class EmitPipeline
                 shard.SinceWake = 0;
                 Signals.WakeToDrain();
             }
+        }
+        finally
+        {
+            shard.Gate.Exit();
         }
     }
 
@@ -473,7 +478,9 @@ internal sealed class EmitPipeline
         }
         foreach (ProducerShard? shard in shards)
         {
-            if (shard is not null) shard.Gate.EnterScope().Dispose();
+            if (shard is null) continue;
+            shard.Gate.Enter();
+            shard.Gate.Exit();
         }
     }
 

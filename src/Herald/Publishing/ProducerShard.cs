@@ -18,8 +18,8 @@ internal sealed class ProducerShard
         _idSequence = (uint)index << IdSequenceBits;
     }
 
-    /// <summary>Held for one <c>Emit</c>: the queue's producer side, the counters below, the stamp and the scratch line.</summary>
-    public ProducerGate Gate { get; } = new();
+    /// <summary>Held for one <c>Emit</c>: the queue's producer side, the counters below, the stamp and the scratch line. A field: entered in place.</summary>
+    public SpinGate Gate;
 
     public EmitQueue Queue { get; }
 

@@ -76,7 +76,7 @@ public sealed class EventTypeStringAnalyzer : DiagnosticAnalyzer
     {
         if (value.ConstantValue is not { HasValue: true, Value: string text }) return;
         if (symbols.Events.ContainsKey(text)) return;
-        string? near = TelemetryConfigRules.ClosestMatch(text, symbols.Events.Keys);
+        string? near = ConfigText.ClosestMatch(text, symbols.Events.Keys);
         var properties = ImmutableDictionary<string, string?>.Empty;
         if (near is not null)
             properties = properties.Add(SuggestionKey, near).Add(SuggestedTypeKey, symbols.Events[near].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));

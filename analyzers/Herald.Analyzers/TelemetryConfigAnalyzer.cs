@@ -47,8 +47,9 @@ public sealed class TelemetryConfigAnalyzer : DiagnosticAnalyzer
         try
         {
             TelemetryConfigChecker checker = TelemetryConfigChecker.CheckDocument(ConfigTextParser.Parse(text.ToString()));
+            // Every problem at once, as at run time: the transforms' names are checked even when other keys are wrong.
             issues = checker.Issues;
-            if (issues.Count == 0) issues = TelemetryConfigChecker.CheckEvents(checker.Transforms, catalog);
+            issues.AddRange(TelemetryConfigChecker.CheckEvents(checker.Transforms, catalog));
         }
         catch (ConfigSyntaxException ex)
         {

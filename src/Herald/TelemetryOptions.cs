@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using Herald.Configuration;
 
 namespace Herald;
 
@@ -16,7 +17,7 @@ public enum BackpressureMode
 
 /// <summary>
 /// Settings of a <see cref="TelemetryPublisher"/>, in the shape of the <c>telemetry:</c> configuration section
-/// (keys in docs/configuration.md). Defaults are the documented ones.
+/// (keys in docs/configuration.md). Defaults are the documented ones, read from the configuration rule table.
 /// </summary>
 public sealed record TelemetryOptions
 {
@@ -38,16 +39,16 @@ public sealed record TelemetryOptions
     /// <c>enabled</c>: false runs the publisher as the stub sink — every event is counted as dropped, nothing is sent, no
     /// worker runs — and prints a warning banner once, as <c>transport.type: stub</c> does.
     /// </summary>
-    public bool Enabled { get; init; } = true;
+    public bool Enabled { get; init; } = TelemetryConfigRules.Enabled.DefaultBoolean;
 
     /// <summary>Whether the publisher runs as the stub sink: <see cref="Enabled"/> is false, or the one transport's type is <c>stub</c>.</summary>
-    public bool IsStub => !Enabled || (Transports.IsDefaultOrEmpty && Transport.Type == "stub");
+    public bool IsStub => !Enabled || (Transports.IsDefaultOrEmpty && Transport.Type == TelemetryConfigRules.StubTransport.Type);
 
     /// <summary>Envelope <c>source</c> for events whose schema has no <c>x-source</c> (default: <c>&lt;module&gt;_service</c>).</summary>
     public string? Source { get; init; }
 
     /// <summary>How long <c>DisposeAsync</c> waits for queued events to be sent before counting them as dropped (<c>shutdown_timeout_seconds</c>).</summary>
-    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(TelemetryConfigRules.ShutdownTimeoutSeconds.DefaultNumber);
 
     /// <summary><c>telemetry.transforms</c>.</summary>
     public TransformsOptions Transforms { get; init; } = new();
@@ -81,13 +82,13 @@ public sealed record TransformsOptions
     public ImmutableArray<TransformOptions> Pipeline { get; init; } = ImmutableArray<TransformOptions>.Empty;
 
     /// <summary><c>schema_redaction</c>: whether fields the schema marks <c>x-redact</c> are redacted (default true).</summary>
-    public bool SchemaRedaction { get; init; } = true;
+    public bool SchemaRedaction { get; init; } = TelemetryConfigRules.SchemaRedaction.DefaultBoolean;
 
     /// <summary>
     /// <c>legacy_aliases</c>: also write every field that declares <c>x-aliases</c> under its first alias (a root alias
     /// <c>/name</c> at the payload root), for consumers that still read the old names (default false).
     /// </summary>
-    public bool LegacyAliases { get; init; }
+    public bool LegacyAliases { get; init; } = TelemetryConfigRules.LegacyAliases.DefaultBoolean;
 }
 
 /// <summary>One transform of <c>telemetry.transforms.pipeline</c>.</summary>
@@ -117,7 +118,7 @@ public sealed record SnapshotNormalizerTransform : TransformOptions;
 public sealed record TransportOptions
 {
     /// <summary><c>type</c>: <c>stdout</c>, <c>file</c>, <c>tcp</c>, <c>http</c>, <c>websocket</c>, <c>prometheus</c> or <c>stub</c> (send nothing, count every event as dropped).</summary>
-    public string Type { get; init; } = "stdout";
+    public string Type { get; init; } = TelemetryConfigRules.TransportType.DefaultText!;
 
     /// <summary><c>file_path</c> for the file transport.</summary>
     public string? FilePath { get; init; }
@@ -126,13 +127,13 @@ public sealed record TransportOptions
     public string? Endpoint { get; init; }
 
     /// <summary><c>enable_tls</c>: network transports use TLS.</summary>
-    public bool EnableTls { get; init; }
+    public bool EnableTls { get; init; } = TelemetryConfigRules.EnableTls.DefaultBoolean;
 
     /// <summary><c>format</c> (http): <c>ndjson</c> (default), <c>json_array</c> or <c>cloudevents</c>.</summary>
-    public string Format { get; init; } = "ndjson";
+    public string Format { get; init; } = TelemetryConfigRules.Format.DefaultText!;
 
     /// <summary><c>compression</c> (http): <c>none</c> (default) or <c>gzip</c>.</summary>
-    public string Compression { get; init; } = "none";
+    public string Compression { get; init; } = TelemetryConfigRules.Compression.DefaultText!;
 
     /// <summary><c>auth_token_env</c>: the name of the environment variable holding a bearer token (never the token itself).</summary>
     public string? AuthTokenEnv { get; init; }
@@ -162,22 +163,22 @@ public sealed record TransportOptions
     public string? DirectoryMode { get; init; }
 
     /// <summary><c>max_file_bytes</c> (file): rotate before a batch would make the active file larger than this (0: never).</summary>
-    public long MaxFileBytes { get; init; }
+    public long MaxFileBytes { get; init; } = TelemetryConfigRules.MaxFileBytes.DefaultInteger;
 
     /// <summary><c>rotate_interval_seconds</c> (file): rotate before a batch once the active file has been open this long (0: never).</summary>
-    public double RotateIntervalSeconds { get; init; }
+    public double RotateIntervalSeconds { get; init; } = TelemetryConfigRules.RotateIntervalSeconds.DefaultNumber;
 
     /// <summary><c>retained_files</c> (file): closed files kept after a rotation, the oldest deleted first (0: keep all).</summary>
-    public int RetainedFiles { get; init; } = 10;
+    public int RetainedFiles { get; init; } = (int)TelemetryConfigRules.RetainedFiles.DefaultInteger;
 
     /// <summary><c>compress_rotated</c> (file): gzip closed files after rotation (<c>events.000001.jsonl.gz</c>).</summary>
-    public bool CompressRotated { get; init; }
+    public bool CompressRotated { get; init; } = TelemetryConfigRules.CompressRotated.DefaultBoolean;
 
     /// <summary><c>send_timeout_seconds</c>: the longest one send may take.</summary>
-    public double SendTimeoutSeconds { get; init; } = 1.0;
+    public double SendTimeoutSeconds { get; init; } = TelemetryConfigRules.SendTimeoutSeconds.DefaultNumber;
 
     /// <summary><c>worker_poll_seconds</c>: the longest an event waits in the buffer before the worker sends it.</summary>
-    public double WorkerPollSeconds { get; init; } = 0.5;
+    public double WorkerPollSeconds { get; init; } = TelemetryConfigRules.WorkerPollSeconds.DefaultNumber;
 
     /// <summary><c>buffer</c>.</summary>
     public BufferOptions Buffer { get; init; } = new();
@@ -190,30 +191,40 @@ public sealed record TransportOptions
 public sealed record BufferOptions
 {
     /// <summary><c>max_batch_size</c>: events per transport send; reaching it wakes the worker.</summary>
-    public int MaxBatchSize { get; init; } = 512;
+    public int MaxBatchSize { get; init; } = (int)TelemetryConfigRules.MaxBatchSize.DefaultInteger;
 
     /// <summary>
     /// <c>max_buffer_bytes</c>: the most serialized bytes queued before backpressure applies. 1 MiB is allocated up
     /// front, the rest only when a burst needs it.
     /// </summary>
-    public int MaxBufferBytes { get; init; } = 16 << 20;
+    public int MaxBufferBytes { get; init; } = (int)TelemetryConfigRules.MaxBufferBytes.DefaultInteger;
+
+    /// <summary>
+    /// <c>max_event_bytes</c>: the largest serialized event envelope accepted; a larger one is rejected and counted, with
+    /// its reason, never queued. Null: the default, see <see cref="EffectiveMaxEventBytes"/>. When set, at least 256 and
+    /// at most <see cref="MaxBufferBytes"/>.
+    /// </summary>
+    public int? MaxEventBytes { get; init; }
+
+    /// <summary>The limit in force: <see cref="MaxEventBytes"/> when set, else 1 MiB or <see cref="MaxBufferBytes"/> when that is smaller.</summary>
+    public int EffectiveMaxEventBytes => MaxEventBytes ?? (int)Math.Min(TelemetryConfigRules.MaxEventBytes.DefaultInteger, MaxBufferBytes);
 
     /// <summary><c>flush_interval_ticks</c>: every this many <c>Tick</c> calls the worker sends what is queued (0: never).</summary>
-    public int FlushIntervalTicks { get; init; } = 1;
+    public int FlushIntervalTicks { get; init; } = (int)TelemetryConfigRules.FlushIntervalTicks.DefaultInteger;
 }
 
 /// <summary><c>telemetry.transport.worker</c>.</summary>
 public sealed record WorkerOptions
 {
     /// <summary><c>backpressure</c>.</summary>
-    public BackpressureMode Backpressure { get; init; } = BackpressureMode.DropOldest;
+    public BackpressureMode Backpressure { get; init; } = ConfigChoices.Parse<BackpressureMode>(TelemetryConfigRules.Backpressure, TelemetryConfigRules.Backpressure.DefaultText!);
 
     /// <summary><c>block_timeout_seconds</c>: how long <c>block</c> mode waits for room.</summary>
-    public double BlockTimeoutSeconds { get; init; } = 0.5;
+    public double BlockTimeoutSeconds { get; init; } = TelemetryConfigRules.BlockTimeoutSeconds.DefaultNumber;
 
     /// <summary><c>restart_limit</c>: worker restarts after crashes before the publisher falls back to the stub.</summary>
-    public int RestartLimit { get; init; } = 3;
+    public int RestartLimit { get; init; } = (int)TelemetryConfigRules.RestartLimit.DefaultInteger;
 
     /// <summary><c>send_retry_limit</c>: retries of a transiently failed batch before it is dropped.</summary>
-    public int SendRetryLimit { get; init; } = 5;
+    public int SendRetryLimit { get; init; } = (int)TelemetryConfigRules.SendRetryLimit.DefaultInteger;
 }

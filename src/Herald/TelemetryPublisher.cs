@@ -73,41 +73,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
     {
         TelemetryOptionsValidator.ThrowIfInvalid(options);
         if (options.IsStub) return CreateStub(options, new ITransport[] { new StubTransport() }, logger);
-        var transports = new ITransport[options.Connections.Length];
-        try
-        {
-            for (int i = 0; i < transports.Length; i++)
-                transports[i] = CreateTransport(options.Connections[i], options.Transports.IsDefaultOrEmpty ? "telemetry.transport" : $"telemetry.transports[{i}]");
-        }
-        catch
-        {
-            foreach (ITransport? opened in transports) opened?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw;
-        }
-        return new TelemetryPublisher(options, transports, logger);
-    }
-
-    /// <summary>The transport <c>type</c> names; what only opening it can tell (an unreadable CA file) is a config error too.</summary>
-    private static ITransport CreateTransport(TransportOptions t, string key)
-    {
-        try
-        {
-            return t.Type switch
-            {
-                "file" => new FileTransport(t),
-                "tcp" => new TcpTransport(t),
-                "http" => new HttpTransport(t),
-                "websocket" => new WebSocketTransport(t),
-                "prometheus" => new PrometheusTextfileTransport(t),
-                _ => new StdoutTransport(),
-            };
-        }
-        catch (Exception ex) when (ex is ArgumentException or System.IO.IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            // A file that cannot be opened (a symlink at the path, permissions) is the file_path's fault.
-            bool file = t.Type is "file" or "prometheus" && ex is not ArgumentException;
-            throw new TelemetryConfigException(new[] { new ConfigError(file ? key + ".file_path" : key, file ? t.FilePath : t.Type, $"the {t.Type} transport cannot be opened: {ex.Message}") });
-        }
+        return new TelemetryPublisher(options, TransportFactory.CreateAll(options), logger);
     }
 
     /// <summary>Creates a publisher that sends to <paramref name="transport"/> (custom transports, tests).</summary>

@@ -23,11 +23,28 @@ public sealed class TelemetryConfigTests
                   - redact_fields: {fields: [isuer], kinds: [console.result]}
                   - ensure_fields: {required_fields_by_kind: {loop.tik: [tick]}}
             """;
-        // Event checks run once the file's own shape is valid, as at run time; this file fails the shape first.
+        // Every problem at once, as at run time: the transforms' event names are checked although other keys are wrong.
         await V.AnalyzerAsync(Code, new[] { ("telemetry.yaml", Yaml) },
             V.Diagnostic("HER201").WithSpan("telemetry.yaml", 3, 11, 3, 16).WithArguments("telemetry.transport.type", "kafka", "must be one of stdout, file, tcp, http, websocket, prometheus, stub"),
             V.Diagnostic("HER201").WithSpan("telemetry.yaml", 5, 23, 5, 24).WithArguments("telemetry.transport.buffer.max_batch_size", "0", "must be at least 1 and at most 1000000"),
-            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 7, 7, 7, 18).WithArguments("telemetry.transport.worker.backpresure", "block", "unknown key; did you mean 'backpressure'?"));
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 7, 7, 7, 18).WithArguments("telemetry.transport.worker.backpresure", "block", "unknown key; did you mean 'backpressure'?"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 10, 34, 10, 39).WithArguments("telemetry.transforms.pipeline[0].redact_fields.fields[0]", "isuer", "'console.result' has no field 'isuer'; did you mean 'issuer'?"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 11, 51, 11, 59).WithArguments("telemetry.transforms.pipeline[1].ensure_fields.required_fields_by_kind.loop.tik", "loop.tik", "no schema defines this event type or x-kind; did you mean 'loop.tick'?"));
+    }
+
+    [Fact]
+    public async Task HER201_reads_the_rule_table_for_new_keys_and_endpoint_forms()
+    {
+        const string Yaml = """
+            telemetry:
+              transport:
+                type: tcp
+                endpoint: collector
+                buffer: {max_buffer_bytes: 65536, max_event_bytes: 131072}
+            """;
+        await V.AnalyzerAsync(Code, new[] { ("telemetry.yaml", Yaml) },
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 4, 15, 4, 24).WithArguments("telemetry.transport.endpoint", "collector", "required for the tcp transport, as host:port"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 5, 56, 5, 62).WithArguments("telemetry.transport.buffer.max_event_bytes", "131072", "must be at most max_buffer_bytes (65536)"));
     }
 
     [Fact]

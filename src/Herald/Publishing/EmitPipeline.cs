@@ -77,7 +77,7 @@ internal sealed class EmitPipeline
         _lineBytes = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, buffer.MaxBufferBytes / 32)), 8 * 1024, 512 * 1024);
         // The shards' line rings come out of max_buffer_bytes; the chunks get the rest (and always room for the largest event).
         long chunkBudget = Math.Max(buffer.MaxBufferBytes / 2, (long)buffer.MaxBufferBytes - (long)_shards.Length * _lineBytes);
-        _limit = new EventSizeLimit(Math.Min(Math.Min(1 << 20, buffer.MaxBufferBytes), buffer.MaxBufferBytes));
+        _limit = new EventSizeLimit(Math.Min(buffer.EffectiveMaxEventBytes, buffer.MaxBufferBytes));
         Signals = new WorkerSignals(lanes);
         _buffer = new EventBuffer(chunkBudget, _mode, TimeSpan.FromSeconds(options.Transport.Worker.BlockTimeoutSeconds), lanes, _limit, Signals, Accepted);
         _state = stub ? Stub : Running;
@@ -227,7 +227,7 @@ internal sealed class EmitPipeline
         return true;
     }
 
-    private string TooLarge(string eventType) => $"{eventType}: the envelope is larger than max_event_bytes ({_limit.MaxEventBytes} bytes)";
+    private string TooLarge(string eventType) => $"{eventType}: the envelope is larger than {Herald.Configuration.TelemetryConfigRules.MaxEventBytes.Name} ({_limit.MaxEventBytes} bytes)";
 
     /// <summary>
     /// The shard's queue is full. In <c>drop_oldest</c> the producer writes its oldest entries into the buffer at once,

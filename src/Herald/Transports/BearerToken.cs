@@ -1,4 +1,5 @@
 using System;
+using Herald.Configuration;
 
 namespace Herald.Transports;
 
@@ -14,11 +15,11 @@ internal static class BearerToken
     {
         if (variable is not { Length: > 0 }) return null;
         string? token = Environment.GetEnvironmentVariable(variable);
-        if (string.IsNullOrEmpty(token)) throw new ArgumentException($"the environment variable {variable} (auth_token_env) is not set.", nameof(variable));
+        if (string.IsNullOrEmpty(token)) throw new ArgumentException($"the environment variable {variable} ({TelemetryConfigRules.AuthTokenEnv.Name}) is not set.", nameof(variable));
         foreach (char c in token)
         {
             if (c is < '!' or > '~')
-                throw new ArgumentException($"the environment variable {variable} (auth_token_env) holds a character a bearer token cannot have (whitespace, a control character or non-ASCII).", nameof(variable));
+                throw new ArgumentException($"the environment variable {variable} ({TelemetryConfigRules.AuthTokenEnv.Name}) holds a character a bearer token cannot have (whitespace, a control character or non-ASCII).", nameof(variable));
         }
         return token;
     }

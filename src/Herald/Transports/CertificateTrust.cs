@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
+using Herald.Configuration;
 
 namespace Herald.Transports;
 
@@ -45,7 +46,7 @@ internal sealed class CertificateTrust
         {
             roots = new X509Certificate2Collection();
             roots.ImportFromPemFile(caFile);
-            if (roots.Count == 0) throw new ArgumentException($"tls_ca_file '{caFile}' holds no certificate.", nameof(options));
+            if (roots.Count == 0) throw new ArgumentException($"{TelemetryConfigRules.TlsCaFile.Name} '{caFile}' holds no certificate.", nameof(options));
         }
         return new CertificateTrust(roots, options.TlsPinSha256 is { Length: > 0 } pin ? ParsePin(pin) : null);
     }
@@ -118,7 +119,7 @@ internal sealed class CertificateTrust
                     custom.ChainPolicy.VerificationTime = now.ToLocalTime();
                     try
                     {
-                        if (!custom.Build(leaf)) AddChain(causes, custom, "tls_ca_file", leaf, now);
+                        if (!custom.Build(leaf)) AddChain(causes, custom, TelemetryConfigRules.TlsCaFile.Name, leaf, now);
                     }
                     finally
                     {
@@ -139,10 +140,11 @@ internal sealed class CertificateTrust
 
     private static string PinMismatch(PublicKeyPin pin, byte[] presented, X509Certificate2 leaf)
     {
-        string cause = $"pin mismatch: tls_pin_sha256 is {pin.Configured} but the certificate's public key is {pin.Format(presented)}";
+        string key = TelemetryConfigRules.TlsPinSha256.Name;
+        string cause = $"pin mismatch: {key} is {pin.Configured} but the certificate's public key is {pin.Format(presented)}";
         byte[] whole = SHA256.HashData(leaf.RawData);
         if (CryptographicOperations.FixedTimeEquals(whole, pin.Hash))
-            cause += " (the pin is the SHA-256 of the whole certificate; tls_pin_sha256 takes the SHA-256 of its public key, which survives renewal)";
+            cause += $" (the pin is the SHA-256 of the whole certificate; {key} takes the SHA-256 of its public key, which survives renewal)";
         return cause;
     }
 
@@ -239,12 +241,12 @@ internal sealed class CertificateTrust
         {
             var hash = new byte[32];
             if (!Convert.TryFromBase64String(text.Substring(Prefix.Length), hash, out int written) || written != 32)
-                throw new ArgumentException("tls_pin_sha256 in the sha256//BASE64 form must hold the 32 bytes of a SHA-256 in base64 (44 characters).", nameof(pin));
+                throw new ArgumentException($"{TelemetryConfigRules.TlsPinSha256.Name} in the sha256//BASE64 form must hold the 32 bytes of a SHA-256 in base64 (44 characters).", nameof(pin));
             return new PublicKeyPin(hash, text, Base64: true, Colons: false, Upper: false);
         }
         string hex = text.Replace(":", "", StringComparison.Ordinal);
         if (hex.Length != 64 || !IsHex(hex))
-            throw new ArgumentException("tls_pin_sha256 must be the SHA-256 of the certificate's public key (SubjectPublicKeyInfo): 64 hex digits (colons allowed) or sha256//BASE64.", nameof(pin));
+            throw new ArgumentException($"{TelemetryConfigRules.TlsPinSha256.Name} {ConfigText.CheckForm(ConfigTextForm.PublicKeyPin, text)}", nameof(pin));
         bool upper = false;
         foreach (char c in hex) upper |= c is >= 'A' and <= 'F';
         return new PublicKeyPin(Convert.FromHexString(hex), text, Base64: false, Colons: text.Contains(':', StringComparison.Ordinal), Upper: upper);

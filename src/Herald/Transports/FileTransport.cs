@@ -5,6 +5,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using Herald.Configuration;
 using Herald.Storage;
 using Microsoft.Win32.SafeHandles;
 
@@ -47,7 +48,7 @@ public sealed class FileTransport : ITransport
 
     /// <summary>Opens <paramref name="path"/> for appending, with the default modes and no rotation.</summary>
     public FileTransport(string path)
-        : this(new TransportOptions { Type = "file", FilePath = path })
+        : this(new TransportOptions { Type = TelemetryConfigRules.FileTransport.Type, FilePath = path })
     {
     }
 
@@ -57,10 +58,10 @@ public sealed class FileTransport : ITransport
     public FileTransport(TransportOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.FilePath)) throw new ArgumentException("file_path is required for the file transport.", nameof(options));
+        if (string.IsNullOrWhiteSpace(options.FilePath)) throw new ArgumentException($"{TelemetryConfigRules.FilePath.Name} is required for the file transport.", nameof(options));
         Path = System.IO.Path.GetFullPath(options.FilePath);
-        _fileMode = FileModes.Parse(options.FileMode, FileModes.File);
-        _directoryMode = FileModes.Parse(options.DirectoryMode, FileModes.Directory);
+        _fileMode = FileModes.Parse(options.FileMode, TelemetryConfigRules.FileTransport.DefaultFileMode!);
+        _directoryMode = FileModes.Parse(options.DirectoryMode, TelemetryConfigRules.FileTransport.DefaultDirectoryMode!);
         _maxFileBytes = Math.Max(0, options.MaxFileBytes);
         _rotateIntervalTicks = options.RotateIntervalSeconds > 0 ? (long)(options.RotateIntervalSeconds * Stopwatch.Frequency) : 0;
         _retainedFiles = Math.Max(0, options.RetainedFiles);

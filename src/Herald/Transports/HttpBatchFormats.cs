@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Herald.Configuration;
 
 namespace Herald.Transports;
 
@@ -24,13 +25,10 @@ internal enum HttpBatchFormat
 /// </summary>
 internal static class HttpBatchFormats
 {
-    public static HttpBatchFormat Parse(string? format) => format switch
-    {
-        null or "" or "ndjson" => HttpBatchFormat.Ndjson,
-        "json_array" => HttpBatchFormat.JsonArray,
-        "cloudevents" => HttpBatchFormat.CloudEvents,
-        _ => throw new ArgumentException($"format '{format}' is not ndjson, json_array or cloudevents.", nameof(format)),
-    };
+    /// <summary>The format a <c>format</c> choice names (not set: the default).</summary>
+    /// <exception cref="ArgumentException">Not one of the choices.</exception>
+    public static HttpBatchFormat Parse(string? format)
+        => ConfigChoices.Parse<HttpBatchFormat>(TelemetryConfigRules.Format, string.IsNullOrEmpty(format) ? TelemetryConfigRules.Format.DefaultText! : format);
 
     public static string MediaType(HttpBatchFormat format) => format switch
     {

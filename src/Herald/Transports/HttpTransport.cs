@@ -7,6 +7,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
+using Herald.Configuration;
 
 namespace Herald.Transports;
 
@@ -42,7 +43,7 @@ public sealed class HttpTransport : ITransport
         ArgumentNullException.ThrowIfNull(options);
         _endpoint = ParseEndpoint(options.Endpoint);
         _format = HttpBatchFormats.Parse(options.Format);
-        _gzip = options.Compression == "gzip";
+        _gzip = options.Compression == TelemetryConfigRules.Gzip;
         _sendTimeout = TimeSpan.FromSeconds(options.SendTimeoutSeconds);
         _token = BearerToken.FromEnvironment(options.AuthTokenEnv);
         if (_token is not null) _authorization = new AuthenticationHeaderValue("Bearer", _token);

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Herald.Configuration;
 
 namespace Herald.Transports;
 
@@ -26,7 +27,7 @@ namespace Herald.Transports;
 public sealed class PrometheusTextfileTransport : ITransport, IStatusAware
 {
     /// <summary>The default <c>metric_prefix</c>.</summary>
-    internal const string DefaultPrefix = "townlet_telemetry";
+    internal const string DefaultPrefix = TelemetryConfigRules.DefaultMetricPrefix;
 
     private readonly string _path;
     private readonly string _prefix;
@@ -41,12 +42,12 @@ public sealed class PrometheusTextfileTransport : ITransport, IStatusAware
     public PrometheusTextfileTransport(TransportOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.FilePath)) throw new ArgumentException("file_path is required for the prometheus transport.", nameof(options));
+        if (string.IsNullOrWhiteSpace(options.FilePath)) throw new ArgumentException($"{TelemetryConfigRules.FilePath.Name} is required for the prometheus transport.", nameof(options));
         _path = Path.GetFullPath(options.FilePath);
         _prefix = options.MetricPrefix ?? DefaultPrefix;
-        if (!IsMetricName(_prefix)) throw new ArgumentException($"metric_prefix '{_prefix}' is not a Prometheus metric name.", nameof(options));
-        _fileMode = FileModes.Parse(options.FileMode, FileModes.Textfile);
-        UnixFileMode directoryMode = FileModes.Parse(options.DirectoryMode, FileModes.TextfileDirectory);
+        if (!IsMetricName(_prefix)) throw new ArgumentException($"{TelemetryConfigRules.MetricPrefix.Name} '{_prefix}' is not a Prometheus metric name.", nameof(options));
+        _fileMode = FileModes.Parse(options.FileMode, TelemetryConfigRules.PrometheusTransport.DefaultFileMode!);
+        UnixFileMode directoryMode = FileModes.Parse(options.DirectoryMode, TelemetryConfigRules.PrometheusTransport.DefaultDirectoryMode!);
         if (Path.GetDirectoryName(_path) is { Length: > 0 } directory) FileTransport.CreateDirectories(directory, directoryMode);
     }
 
@@ -165,13 +166,5 @@ public sealed class PrometheusTextfileTransport : ITransport, IStatusAware
     private static string EscapeLabel(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
     /// <summary><c>[a-zA-Z_:][a-zA-Z0-9_:]*</c>.</summary>
-    internal static bool IsMetricName(string name)
-    {
-        if (name.Length == 0 || char.IsAsciiDigit(name[0])) return false;
-        foreach (char c in name)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or ':')) return false;
-        }
-        return true;
-    }
+    internal static bool IsMetricName(string name) => ConfigText.IsMetricName(name);
 }

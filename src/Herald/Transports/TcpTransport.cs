@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
+using Herald.Configuration;
 
 namespace Herald.Transports;
 
@@ -150,10 +151,8 @@ public sealed class TcpTransport : ITransport
     /// <summary><c>host:port</c>, <c>[v6]:port</c>.</summary>
     internal static (string Host, int Port) ParseEndpoint(string? endpoint)
     {
-        int colon = endpoint?.LastIndexOf(':') ?? -1;
-        if (endpoint is null || colon <= 0 || !int.TryParse(endpoint.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
-            throw new ArgumentException($"endpoint '{endpoint}' is not host:port.", nameof(endpoint));
-        string host = endpoint.Substring(0, colon).Trim('[', ']');
+        if (!ConfigText.TryParseHostPort(endpoint, out string host, out int port))
+            throw new ArgumentException($"{TelemetryConfigRules.Endpoint.Name} '{endpoint}' is not host:port.", nameof(endpoint));
         return (host, port);
     }
 }

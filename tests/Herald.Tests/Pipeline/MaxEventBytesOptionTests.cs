@@ -1,7 +1,3 @@
-// Tests of the BufferOptions.MaxEventBytes option itself (telemetry.transport.buffer.max_event_bytes). They compile only
-// where the option exists: define HERALD_MAX_EVENT_BYTES (or remove this #if) once it is merged. What the default does
-// is tested today, without the option: EventSizeLimitTests and MemoryBoundTests.
-#if HERALD_MAX_EVENT_BYTES
 using Herald.Events;
 using Herald.Tests.Runtime;
 using static Herald.Tests.Pipeline.ProducerTags;
@@ -53,4 +49,3 @@ public sealed class MaxEventBytesOptionTests
         Assert.Contains("max_event_bytes", error.Message);
     }
 }
-#endif

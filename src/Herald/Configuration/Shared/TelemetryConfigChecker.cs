@@ -90,16 +90,19 @@ internal sealed class TransformSpec
 
 /// <summary>
 /// Checks a <c>telemetry:</c> section against <see cref="TelemetryConfigRules"/> and, when event types are known,
-/// the names its transforms use. Reports every problem, never just the first. The runtime runs it at startup and
-/// the HER201 analyzer at build time, so both say the same thing about the same file.
+/// the names its transforms use. Reports every problem, never just the first. The runtime runs it on files and
+/// configuration sections at startup, on options built in code (rendered as a section), and the HER201 analyzer
+/// at build time, so all of them say the same thing about the same settings.
 /// </summary>
 internal sealed class TelemetryConfigChecker
 {
     private const string Root = "telemetry";
     private readonly List<ConfigIssue> _issues = new List<ConfigIssue>();
+    private readonly bool _checkTypes;
 
-    private TelemetryConfigChecker()
+    private TelemetryConfigChecker(bool checkTypes)
     {
+        _checkTypes = checkTypes;
     }
 
     public List<ConfigIssue> Issues => _issues;
@@ -110,7 +113,7 @@ internal sealed class TelemetryConfigChecker
     /// <summary>Checks a whole document: its <c>telemetry:</c> mapping is checked, other top-level keys are the application's.</summary>
     public static TelemetryConfigChecker CheckDocument(ConfigNode document)
     {
-        var checker = new TelemetryConfigChecker();
+        var checker = new TelemetryConfigChecker(checkTypes: true);
         if (document.Kind != ConfigNodeKind.Mapping)
         {
             checker.Report(Root, document, "the file must be a mapping with a 'telemetry' key");
@@ -119,7 +122,7 @@ internal sealed class TelemetryConfigChecker
         ConfigEntry? section = document.Find(Root);
         if (section is null)
         {
-            string? near = TelemetryConfigRules.ClosestMatch(Root, document.Entries.Select(e => e.Key));
+            string? near = ConfigText.ClosestMatch(Root, document.Entries.Select(e => e.Key));
             checker._issues.Add(new ConfigIssue(Root, null, "missing section" + (near is null ? "" : $" (found '{near}': a typo?)"), 1, 1));
             return checker;
         }
@@ -127,10 +130,12 @@ internal sealed class TelemetryConfigChecker
         return checker;
     }
 
-    /// <summary>Checks the <c>telemetry:</c> mapping itself (an appsettings section, or the value of the file's key).</summary>
-    public static TelemetryConfigChecker CheckSection(ConfigNode telemetry)
+    /// <summary>Checks the <c>telemetry:</c> mapping itself (an appsettings section, the value of the file's key, or options rendered as a section).</summary>
+    /// <param name="telemetry">The section.</param>
+    /// <param name="checkTypes">False when the transports are given as instances: connections have no <c>type</c>, so nothing a type requires is checked.</param>
+    public static TelemetryConfigChecker CheckSection(ConfigNode telemetry, bool checkTypes = true)
     {
-        var checker = new TelemetryConfigChecker();
+        var checker = new TelemetryConfigChecker(checkTypes);
         checker.CheckTelemetry(telemetry);
         return checker;
     }
@@ -139,56 +144,52 @@ internal sealed class TelemetryConfigChecker
     {
         if (telemetry.Kind == ConfigNodeKind.Scalar && telemetry.Value is null) return; // "telemetry:" with nothing: all defaults
         CheckMapping("", telemetry);
-        ConfigNode? transport = Lookup(telemetry, "transport");
-        ConfigNode? transports = Lookup(telemetry, "transports");
+        ConfigNode? transport = Lookup(telemetry, TelemetryConfigRules.Transport.Name);
+        ConfigNode? transports = Lookup(telemetry, TelemetryConfigRules.Transports.Name);
         if (transports is { Kind: ConfigNodeKind.Sequence })
         {
             for (int i = 0; i < transports.Items.Count; i++)
             {
-                if (transports.Items[i].Kind == ConfigNodeKind.Mapping) CheckConnection(Root + ".transports[" + i + "]", transports.Items[i]);
+                if (transports.Items[i].Kind == ConfigNodeKind.Mapping) CheckConnection(TelemetryConfigRules.ConnectionKey(inList: true, i), transports.Items[i]);
             }
             if (transport is { Kind: ConfigNodeKind.Mapping })
             {
                 // One place per setting: with a list, the single transport's connection keys would be silently unused.
+                string shared = string.Join(", ", TelemetryConfigRules.ChildKeys(TelemetryConfigRules.Transport.Path).Where(k => Array.IndexOf(TelemetryConfigRules.ConnectionKeys, k) < 0));
                 foreach (ConfigEntry entry in transport.Entries)
                 {
                     if (Array.IndexOf(TelemetryConfigRules.ConnectionKeys, entry.Key) >= 0)
-                        _issues.Add(new ConfigIssue(Root + ".transport." + entry.Key, entry.Value.Kind == ConfigNodeKind.Scalar ? entry.Value.Value : null,
-                            "telemetry.transports is set, so connection keys belong on its items; telemetry.transport keeps only the shared buffer, worker and worker_poll_seconds", entry.Line, entry.Column));
+                        _issues.Add(new ConfigIssue(TelemetryConfigRules.Key(TelemetryConfigRules.Transport) + "." + entry.Key, entry.Value.Kind == ConfigNodeKind.Scalar ? entry.Value.Value : null,
+                            $"{TelemetryConfigRules.Key(TelemetryConfigRules.Transports)} is set, so connection keys belong on its items; {TelemetryConfigRules.Key(TelemetryConfigRules.Transport)} keeps only the shared {shared}",
+                            entry.Line, entry.Column));
                 }
             }
             return;
         }
-        if (transport is not null) CheckConnection(Root + ".transport", transport);
+        if (transport is not null) CheckConnection(TelemetryConfigRules.ConnectionKey(inList: false, 0), transport);
     }
 
-    /// <summary>The rules between the keys of one connection: what each type requires, and TLS settings only with TLS.</summary>
+    /// <summary>The rules between the keys of one connection: what its type requires, and TLS settings only with TLS.</summary>
     private void CheckConnection(string key, ConfigNode transport)
     {
-        ConfigNode? type = Lookup(transport, "type");
-        if (type is { Kind: ConfigNodeKind.Scalar, Value: "file" }) RequireText(key, transport, type, "file_path", "required for the file transport");
-        if (type is { Kind: ConfigNodeKind.Scalar, Value: "prometheus" }) RequireText(key, transport, type, "file_path", "required for the prometheus transport: the .prom file in node_exporter's textfile directory");
-        if (type is { Kind: ConfigNodeKind.Scalar, Value: "tcp" }) RequireText(key, transport, type, "endpoint", "required for the tcp transport, as host:port");
-        if (type is { Kind: ConfigNodeKind.Scalar, Value: "http" }) RequireText(key, transport, type, "endpoint", "required for the http transport, as an http(s) URL");
-        if (type is { Kind: ConfigNodeKind.Scalar, Value: "websocket" }) RequireText(key, transport, type, "endpoint", "required for the websocket transport, as a ws(s) URL");
+        if (_checkTypes && Lookup(transport, TelemetryConfigRules.TransportType.Name) is { Kind: ConfigNodeKind.Scalar } type
+            && TelemetryConfigRules.TransportOf(type.Value) is { Required: { } required } rule)
+        {
+            ConfigNode? value = Lookup(transport, required.Name);
+            string? text = value is { Kind: ConfigNodeKind.Scalar } ? value.Value : null;
+            // Missing: reported at the type that requires it, with no value (the type's own value would read as this key's).
+            if (value is null) _issues.Add(new ConfigIssue(key + "." + required.Name, null, rule.RequiredReason, type.Line, type.Column));
+            else if (value.Kind != ConfigNodeKind.Scalar || rule.CheckRequired(text) is not null) Report(key + "." + required.Name, value, rule.RequiredReason);
+        }
         bool usesTls = TelemetryConfigRules.UsesTls(
-            Lookup(transport, "enable_tls") is { Kind: ConfigNodeKind.Scalar, Value: { } tls } && TelemetryConfigRules.TryParseBoolean(tls, out bool on) && on,
-            Lookup(transport, "endpoint") is { Kind: ConfigNodeKind.Scalar } endpoint ? endpoint.Value : null);
-        foreach (string tlsKey in new[] { "tls_ca_file", "tls_pin_sha256" })
+            Lookup(transport, TelemetryConfigRules.EnableTls.Name) is { Kind: ConfigNodeKind.Scalar, Value: { } tls } && ConfigText.TryParseBoolean(tls, out bool on) && on,
+            Lookup(transport, TelemetryConfigRules.Endpoint.Name) is { Kind: ConfigNodeKind.Scalar } endpoint ? endpoint.Value : null);
+        foreach (ConfigRule tlsOnly in TelemetryConfigRules.All.Where(r => r.TlsOnly))
         {
             // Trust settings without TLS would leave the stream in plain text while looking secure.
-            if (Lookup(transport, tlsKey) is { } set && !usesTls)
-                Report(key + "." + tlsKey, set, TelemetryConfigRules.TlsOnlyReason);
+            if (!usesTls && Lookup(transport, tlsOnly.Name) is { } set)
+                Report(key + "." + tlsOnly.Name, set, TelemetryConfigRules.TlsOnlyReason);
         }
-    }
-
-    private void RequireText(string key, ConfigNode transport, ConfigNode typeNode, string name, string reason)
-    {
-        ConfigNode? value = Lookup(transport, name);
-        if (value is not null && value.Kind == ConfigNodeKind.Scalar && !string.IsNullOrWhiteSpace(value.Value)) return;
-        // Missing: reported at the type that requires it, with no value (the type's own value would read as this key's).
-        if (value is null) _issues.Add(new ConfigIssue(key + "." + name, null, reason, typeNode.Line, typeNode.Column));
-        else Report(key + "." + name, value, reason);
     }
 
     /// <summary><c>transports</c>: a non-empty list of connections, each checked with the <c>transport.*</c> rules of its keys.</summary>
@@ -196,31 +197,39 @@ internal sealed class TelemetryConfigChecker
     {
         if (node.Kind != ConfigNodeKind.Sequence || node.Items.Count == 0)
         {
-            Report(key, node, "must be a non-empty list of transports, e.g. [{type: file, file_path: events.jsonl}, {type: http, endpoint: ...}]");
+            Report(key, node, TelemetryConfigRules.TransportListReason);
             return;
         }
+        string typeName = TelemetryConfigRules.TransportType.Name;
         for (int i = 0; i < node.Items.Count; i++)
         {
             ConfigNode item = node.Items[i];
-            string itemKey = key + "[" + i + "]";
+            string itemKey = TelemetryConfigRules.ConnectionKey(inList: true, i);
             if (item.Kind != ConfigNodeKind.Mapping)
             {
-                Report(itemKey, item, "must be a mapping of connection keys (type, file_path, endpoint, ...)");
+                Report(itemKey, item, TelemetryConfigRules.TransportItemReason);
                 continue;
             }
-            if (item.Find("type") is null) Report(itemKey + ".type", item, "required: one of " + string.Join(", ", TelemetryConfigRules.TransportTypes));
-            else if (item.Find("type")!.Value is { Kind: ConfigNodeKind.Scalar, Value: "stub" } stub) Report(itemKey + ".type", stub, TelemetryConfigRules.StubInListReason);
+            ConfigNode? type = item.Find(typeName)?.Value;
+            if (type is null)
+            {
+                if (_checkTypes) Report(itemKey + "." + typeName, item, "required: one of " + string.Join(", ", TelemetryConfigRules.TransportTypes));
+            }
+            else if (type.Kind == ConfigNodeKind.Scalar && TelemetryConfigRules.TransportOf(type.Value) is { AllowedInList: false })
+            {
+                Report(itemKey + "." + typeName, type, TelemetryConfigRules.StubInListReason);
+            }
             foreach (ConfigEntry entry in item.Entries)
             {
                 if (Array.IndexOf(TelemetryConfigRules.ConnectionKeys, entry.Key) >= 0)
                 {
-                    CheckValue(TelemetryConfigRules.Rule("transport." + entry.Key), entry.Value, itemKey + "." + entry.Key);
+                    CheckValue(TelemetryConfigRules.Rule(TelemetryConfigRules.Transport.Path + "." + entry.Key), entry.Value, itemKey + "." + entry.Key);
                     continue;
                 }
-                bool shared = TelemetryConfigRules.TryGetRule("transport." + entry.Key, out _);
-                string? near = shared ? null : TelemetryConfigRules.ClosestMatch(entry.Key, TelemetryConfigRules.ConnectionKeys);
+                bool shared = TelemetryConfigRules.TryGetRule(TelemetryConfigRules.Transport.Path + "." + entry.Key, out _);
+                string? near = shared ? null : ConfigText.ClosestMatch(entry.Key, TelemetryConfigRules.ConnectionKeys);
                 _issues.Add(new ConfigIssue(itemKey + "." + entry.Key, entry.Value.Kind == ConfigNodeKind.Scalar ? entry.Value.Value : null,
-                    shared ? "shared by all transports: set it under telemetry.transport." + entry.Key
+                    shared ? $"shared by all transports: set it under {TelemetryConfigRules.Key(TelemetryConfigRules.Transport)}.{entry.Key}"
                     : "unknown key" + (near is null ? "; expected one of " + string.Join(", ", TelemetryConfigRules.ConnectionKeys) : $"; did you mean '{near}'?"),
                     entry.Line, entry.Column));
             }
@@ -307,7 +316,7 @@ internal sealed class TelemetryConfigChecker
     private static ConfigIssue Issue(ConfigName name, string reason) => new ConfigIssue(name.Key, name.Name, reason, name.Line, name.Column);
 
     private static string Suggestion(string text, IEnumerable<string> candidates)
-        => TelemetryConfigRules.ClosestMatch(text, candidates.Distinct()) is { } near ? $"; did you mean '{near}'?" : "";
+        => ConfigText.ClosestMatch(text, candidates.Distinct()) is { } near ? $"; did you mean '{near}'?" : "";
 
     private static int IndexOf(IReadOnlyList<string> list, string item)
     {
@@ -332,66 +341,65 @@ internal sealed class TelemetryConfigChecker
             string childPath = path.Length == 0 ? entry.Key : path + "." + entry.Key;
             if (!TelemetryConfigRules.TryGetRule(childPath, out ConfigRule rule))
             {
-                string? near = TelemetryConfigRules.ClosestMatch(entry.Key, allowed);
+                string? near = ConfigText.ClosestMatch(entry.Key, allowed);
                 _issues.Add(new ConfigIssue(Key(childPath), entry.Value.Kind == ConfigNodeKind.Scalar ? entry.Value.Value : null,
                     "unknown key" + (near is null ? "; expected one of " + string.Join(", ", allowed) : $"; did you mean '{near}'?"), entry.Line, entry.Column));
                 continue;
             }
-            CheckValue(rule, entry.Value);
+            if (CheckValue(rule, entry.Value) && rule.AtMost is { } limit) CheckAtMost(rule, entry.Value, limit, node);
         }
     }
 
-    private void CheckValue(ConfigRule rule, ConfigNode node, string? keyOverride = null)
+    /// <summary>A value that may not exceed a sibling key's (given and valid, or else its default).</summary>
+    private void CheckAtMost(ConfigRule rule, ConfigNode value, ConfigRule limit, ConfigNode section)
+    {
+        string? limitText = limit.DefaultText;
+        if (section.Find(limit.Name)?.Value is { } given)
+        {
+            if (given.Kind != ConfigNodeKind.Scalar || given.Value is null || limit.Check(given.Value) is not null) return; // reported there
+            limitText = given.Value;
+        }
+        if (limitText is null || !ConfigText.TryParseNumber(limitText, out double most)) return;
+        if (ConfigText.TryParseNumber(value.Value!, out double number) && number > most)
+            Report(Key(rule.Path), value, $"must be at most {limit.Name} ({limitText})");
+    }
+
+    /// <summary>Checks one value; true when it is a valid scalar of the key.</summary>
+    private bool CheckValue(ConfigRule rule, ConfigNode node, string? keyOverride = null)
     {
         string key = keyOverride ?? Key(rule.Path);
         if (rule.Kind == ConfigValueKind.Section)
         {
-            if (node.Kind == ConfigNodeKind.Scalar && node.Value is null) return; // an empty section: defaults
+            if (node.Kind == ConfigNodeKind.Scalar && node.Value is null) return false; // an empty section: defaults
             CheckMapping(rule.Path, node);
-            return;
+            return false;
         }
         if (rule.Kind == ConfigValueKind.Pipeline)
         {
             CheckPipeline(key, node);
-            return;
+            return false;
         }
         if (rule.Kind == ConfigValueKind.TransportList)
         {
             CheckTransportList(key, node);
-            return;
+            return false;
         }
         if (node.Kind != ConfigNodeKind.Scalar)
         {
             Report(key, node, "must be a single value, not " + (node.Kind == ConfigNodeKind.Mapping ? "a mapping" : "a list"));
-            return;
+            return false;
         }
         if (node.Value is null)
         {
             Report(key, node, "has no value");
-            return;
+            return false;
         }
-        string text = node.Value;
-        switch (rule.Kind)
+        if (rule.Check(node.Value) is { } why)
         {
-            case ConfigValueKind.Boolean:
-                if (!TelemetryConfigRules.TryParseBoolean(text, out _)) Report(key, node, "must be true or false");
-                break;
-            case ConfigValueKind.Integer:
-                if (!TelemetryConfigRules.TryParseInteger(text, out long integer)) Report(key, node, "must be a whole number");
-                else if (rule.CheckRange(integer) is { } why) Report(key, node, why);
-                break;
-            case ConfigValueKind.Number:
-                if (!TelemetryConfigRules.TryParseNumber(text, out double number)) Report(key, node, "must be a number");
-                else if (rule.CheckRange(number) is { } why) Report(key, node, why);
-                break;
-            case ConfigValueKind.Choice:
-                if (Array.IndexOf(rule.Choices, text) < 0)
-                {
-                    string? near = TelemetryConfigRules.ClosestMatch(text, rule.Choices);
-                    Report(key, node, "must be one of " + string.Join(", ", rule.Choices) + (near is null ? "" : $"; did you mean '{near}'?"));
-                }
-                break;
+            Report(key, node, why);
+            return false;
         }
+        return true;
     }
 
     private void CheckPipeline(string key, ConfigNode node)
@@ -424,9 +432,9 @@ internal sealed class TelemetryConfigChecker
 
     private void CheckTransform(string key, string name, ConfigNode nameNode, ConfigNode? parameters)
     {
-        if (Array.IndexOf(TelemetryConfigRules.TransformNames, name) < 0)
+        if (TelemetryConfigRules.TransformOf(name) is not { } rule)
         {
-            string? near = TelemetryConfigRules.ClosestMatch(name, TelemetryConfigRules.TransformNames);
+            string? near = ConfigText.ClosestMatch(name, TelemetryConfigRules.TransformNames);
             Report(key, nameNode, "unknown transform; expected one of " + string.Join(", ", TelemetryConfigRules.TransformNames) + (near is null ? "" : $"; did you mean '{near}'?"));
             return;
         }
@@ -438,30 +446,22 @@ internal sealed class TelemetryConfigChecker
             Report(baseKey, parameters, "parameters must be a mapping, e.g. {fields: [a], kinds: [b]}");
             return;
         }
-        string[] allowed = name switch
-        {
-            "redact_fields" => new[] { "fields", "kinds" },
-            "ensure_fields" => new[] { "required_fields_by_kind" },
-            _ => new[] { "kinds" },
-        };
         if (hasParameters)
         {
             foreach (ConfigEntry p in parameters!.Entries)
             {
                 string pKey = baseKey + "." + p.Key;
-                if (name == "schema_validator" && p.Key == "schemas")
-                    _issues.Add(new ConfigIssue(pKey, null, "Herald validates events against their compiled schemas; remove 'schemas' (use 'kinds' to limit which events are checked)", p.Line, p.Column));
-                else if (Array.IndexOf(allowed, p.Key) < 0)
-                    _issues.Add(new ConfigIssue(pKey, null, "unknown parameter; expected " + string.Join(" or ", allowed), p.Line, p.Column));
-                else if (p.Key == "kinds") Names(pKey, p.Value, spec.Kinds, allowEmpty: false);
-                else if (p.Key == "fields") Names(pKey, p.Value, spec.Fields, allowEmpty: false);
+                if (p.Key == rule.RefusedParameter)
+                    _issues.Add(new ConfigIssue(pKey, null, rule.RefusedReason, p.Line, p.Column));
+                else if (Array.IndexOf(rule.Parameters, p.Key) < 0)
+                    _issues.Add(new ConfigIssue(pKey, null, "unknown parameter; expected " + string.Join(" or ", rule.Parameters), p.Line, p.Column));
+                else if (p.Key == TelemetryConfigRules.KindsParameter) Names(pKey, p.Value, spec.Kinds, allowEmpty: false);
+                else if (p.Key == TelemetryConfigRules.FieldsParameter) Names(pKey, p.Value, spec.Fields, allowEmpty: false);
                 else RequiredByKind(pKey, p.Value, spec);
             }
         }
-        if (name == "redact_fields" && (!hasParameters || parameters!.Find("fields") is null))
-            Report(baseKey + ".fields", parameters ?? nameNode, "required: the fields to redact, e.g. redact_fields: {fields: [issuer]}");
-        if (name == "ensure_fields" && (!hasParameters || parameters!.Find("required_fields_by_kind") is null))
-            Report(baseKey + ".required_fields_by_kind", parameters ?? nameNode, "required: e.g. ensure_fields: {required_fields_by_kind: {loop.tick: [tick]}}");
+        if (rule.RequiredParameter is { } required && (!hasParameters || parameters!.Find(required) is null))
+            Report(baseKey + "." + required, parameters ?? nameNode, rule.RequiredReason);
         Transforms.Add(spec);
     }
 

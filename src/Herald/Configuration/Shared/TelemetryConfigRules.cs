@@ -1,147 +1,171 @@
 // Shared with the HER201 analyzer (netstandard2.0): plain C#, no records, no APIs newer than netstandard2.0.
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 
 namespace Herald.Configuration;
 
-/// <summary>How a configuration value is typed.</summary>
-internal enum ConfigValueKind
-{
-    Section,
-    Text,
-    Boolean,
-    Integer,
-    Number,
-    Choice,
-    Pipeline,
-    TransportList,
-}
-
-/// <summary>One key of the <c>telemetry:</c> section: its type, allowed range or choices, and default.</summary>
-internal sealed class ConfigRule
-{
-    public ConfigRule(string path, ConfigValueKind kind, string? defaultText = null, double min = double.NaN, double max = double.NaN,
-        bool minExclusive = false, string[]? choices = null)
-    {
-        Path = path;
-        Kind = kind;
-        DefaultText = defaultText;
-        Min = min;
-        Max = max;
-        MinExclusive = minExclusive;
-        Choices = choices ?? Array.Empty<string>();
-    }
-
-    /// <summary>The key below <c>telemetry.</c>, dotted: <c>transport.buffer.max_batch_size</c>.</summary>
-    public string Path { get; }
-
-    public ConfigValueKind Kind { get; }
-
-    public string? DefaultText { get; }
-
-    public double Min { get; }
-
-    public double Max { get; }
-
-    public bool MinExclusive { get; }
-
-    public string[] Choices { get; }
-
-    /// <summary>Why <paramref name="value"/> is out of range, or null when it is allowed.</summary>
-    public string? CheckRange(double value)
-    {
-        bool belowMin = MinExclusive ? !(value > Min) : !(value >= Min);
-        if (!belowMin && value <= Max) return null;
-        string low = MinExclusive ? "greater than " + Format(Min) : "at least " + Format(Min);
-        return $"must be {low} and at most {Format(Max)}";
-    }
-
-    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-}
-
 /// <summary>
-/// The single definition of the <c>telemetry:</c> configuration shape (snake_case keys): used by the
-/// runtime's startup validation, the HER201 analyzer and docs/configuration.md's table.
+/// The one definition of the <c>telemetry:</c> configuration: every key's name, type, default, range, choices or
+/// form, each transport type's requirements and each transform's parameters. Nothing else spells a key. Read by the
+/// file checker (<see cref="TelemetryConfigChecker"/>, at startup and in the HER201 analyzer), the binder and the
+/// options validator (which renders options built in code as a section and runs the same checker), the transport
+/// factory, the option defaults and docs/configuration.md's table (a test compares them).
 /// </summary>
+/// <remarks>
+/// Adding a key: a rule here (and in <see cref="All"/>), a property with this rule's default on the options, and its
+/// binding in <c>TelemetryConfigBinding</c>; the tests then ask for a row in docs/configuration.md.
+/// </remarks>
 internal static class TelemetryConfigRules
 {
+    public const string DefaultMetricPrefix = "townlet_telemetry";
+
+    /// <summary>The <c>compression</c> that gzips request bodies.</summary>
+    public const string Gzip = "gzip";
+
+    public static readonly ConfigRule Enabled = new ConfigRule("enabled", ConfigValueKind.Boolean, "true");
+    public static readonly ConfigRule Source = new ConfigRule("source", ConfigValueKind.Text);
+    public static readonly ConfigRule ShutdownTimeoutSeconds = new ConfigRule("shutdown_timeout_seconds", ConfigValueKind.Number, "5", min: 0, max: 3600);
+
+    public static readonly ConfigRule Transport = new ConfigRule("transport", ConfigValueKind.Section);
+    // The keys transport types require come first: the transport rows name them, and the type key lists the rows.
+    public static readonly ConfigRule FilePath = new ConfigRule("transport.file_path", ConfigValueKind.Text, connection: true);
+    public static readonly ConfigRule Endpoint = new ConfigRule("transport.endpoint", ConfigValueKind.Text, connection: true);
+
+    // Transport types: what each requires. The form of a required endpoint is checked wherever the type is known.
+    public static readonly TransportRule StdoutTransport = new TransportRule("stdout", TransportKind.Stdout);
+    // Events may hold personal data: the file transport's files are not readable by others.
+    public static readonly TransportRule FileTransport = new TransportRule("file", TransportKind.File, FilePath, requiredReason: "required for the file transport",
+        defaultFileMode: "0640", defaultDirectoryMode: "0750");
+    public static readonly TransportRule TcpTransport = new TransportRule("tcp", TransportKind.Tcp, Endpoint, ConfigTextForm.HostPort, "required for the tcp transport, as host:port");
+    public static readonly TransportRule HttpTransport = new TransportRule("http", TransportKind.Http, Endpoint, ConfigTextForm.HttpUrl, "required for the http transport, as an http(s) URL");
+    public static readonly TransportRule WebSocketTransport = new TransportRule("websocket", TransportKind.WebSocket, Endpoint, ConfigTextForm.WebSocketUrl, "required for the websocket transport, as a ws(s) URL");
+    // node_exporter usually runs as its own user, and the textfile holds only counters: readable by others.
+    public static readonly TransportRule PrometheusTransport = new TransportRule("prometheus", TransportKind.Prometheus, FilePath,
+        requiredReason: "required for the prometheus transport: the .prom file in node_exporter's textfile directory", defaultFileMode: "0644", defaultDirectoryMode: "0755");
+    public static readonly TransportRule StubTransport = new TransportRule("stub", TransportKind.Stub, allowedInList: false);
+
+    /// <summary>Every transport type; <see cref="TransportType"/>'s choices are their names, in this order.</summary>
+    public static readonly TransportRule[] TransportRules = { StdoutTransport, FileTransport, TcpTransport, HttpTransport, WebSocketTransport, PrometheusTransport, StubTransport };
+
+    public static readonly ConfigRule TransportType = new ConfigRule("transport.type", ConfigValueKind.Choice, StdoutTransport.Type,
+        choices: Array.ConvertAll(TransportRules, t => t.Type), connection: true);
+    public static readonly ConfigRule EnableTls = new ConfigRule("transport.enable_tls", ConfigValueKind.Boolean, "false", connection: true);
+    public static readonly ConfigRule Format = new ConfigRule("transport.format", ConfigValueKind.Choice, "ndjson", choices: new[] { "ndjson", "json_array", "cloudevents" }, connection: true);
+    public static readonly ConfigRule Compression = new ConfigRule("transport.compression", ConfigValueKind.Choice, "none", choices: new[] { "none", Gzip }, connection: true);
+    public static readonly ConfigRule AuthTokenEnv = new ConfigRule("transport.auth_token_env", ConfigValueKind.Text, connection: true);
+    public static readonly ConfigRule MetricPrefix = new ConfigRule("transport.metric_prefix", ConfigValueKind.Text, DefaultMetricPrefix, form: ConfigTextForm.MetricName, connection: true);
+    public static readonly ConfigRule TlsCaFile = new ConfigRule("transport.tls_ca_file", ConfigValueKind.Text, connection: true, tlsOnly: true);
+    public static readonly ConfigRule TlsPinSha256 = new ConfigRule("transport.tls_pin_sha256", ConfigValueKind.Text, form: ConfigTextForm.PublicKeyPin, connection: true, tlsOnly: true);
+    public static readonly ConfigRule SendTimeoutSeconds = new ConfigRule("transport.send_timeout_seconds", ConfigValueKind.Number, "1", min: 0, max: 3600, minExclusive: true, connection: true);
+    public static readonly ConfigRule FileMode = new ConfigRule("transport.file_mode", ConfigValueKind.Text, form: ConfigTextForm.FileMode, connection: true);
+    public static readonly ConfigRule DirectoryMode = new ConfigRule("transport.directory_mode", ConfigValueKind.Text, form: ConfigTextForm.DirectoryMode, connection: true);
+    public static readonly ConfigRule MaxFileBytes = new ConfigRule("transport.max_file_bytes", ConfigValueKind.Integer, "0", min: 0, max: long.MaxValue, connection: true);
+    public static readonly ConfigRule RotateIntervalSeconds = new ConfigRule("transport.rotate_interval_seconds", ConfigValueKind.Number, "0", min: 0, max: 31_622_400, connection: true);
+    public static readonly ConfigRule RetainedFiles = new ConfigRule("transport.retained_files", ConfigValueKind.Integer, "10", min: 0, max: 1_000_000, connection: true);
+    public static readonly ConfigRule CompressRotated = new ConfigRule("transport.compress_rotated", ConfigValueKind.Boolean, "false", connection: true);
+    public static readonly ConfigRule WorkerPollSeconds = new ConfigRule("transport.worker_poll_seconds", ConfigValueKind.Number, "0.5", min: 0, max: 3600, minExclusive: true);
+
+    public static readonly ConfigRule Buffer = new ConfigRule("transport.buffer", ConfigValueKind.Section);
+    public static readonly ConfigRule MaxBatchSize = new ConfigRule("transport.buffer.max_batch_size", ConfigValueKind.Integer, "512", min: 1, max: 1_000_000);
+    public static readonly ConfigRule MaxBufferBytes = new ConfigRule("transport.buffer.max_buffer_bytes", ConfigValueKind.Integer, "16777216", min: 8 * 1024, max: 1 << 30);
+    /// <summary>The default is this rule's, or <see cref="MaxBufferBytes"/> when that is smaller (<c>BufferOptions.EffectiveMaxEventBytes</c>).</summary>
+    public static readonly ConfigRule MaxEventBytes = new ConfigRule("transport.buffer.max_event_bytes", ConfigValueKind.Integer, "1048576", min: 256, max: 1 << 30, atMost: MaxBufferBytes);
+    public static readonly ConfigRule FlushIntervalTicks = new ConfigRule("transport.buffer.flush_interval_ticks", ConfigValueKind.Integer, "1", min: 0, max: int.MaxValue);
+
+    public static readonly ConfigRule Worker = new ConfigRule("transport.worker", ConfigValueKind.Section);
+    public static readonly ConfigRule Backpressure = new ConfigRule("transport.worker.backpressure", ConfigValueKind.Choice, "drop_oldest", choices: new[] { "drop_oldest", "block", "fan_out" });
+    public static readonly ConfigRule BlockTimeoutSeconds = new ConfigRule("transport.worker.block_timeout_seconds", ConfigValueKind.Number, "0.5", min: 0, max: 3600, minExclusive: true);
+    public static readonly ConfigRule RestartLimit = new ConfigRule("transport.worker.restart_limit", ConfigValueKind.Integer, "3", min: 0, max: 1000);
+    public static readonly ConfigRule SendRetryLimit = new ConfigRule("transport.worker.send_retry_limit", ConfigValueKind.Integer, "5", min: 0, max: 1000);
+
+    public static readonly ConfigRule Transports = new ConfigRule("transports", ConfigValueKind.TransportList);
+
+    public static readonly ConfigRule Transforms = new ConfigRule("transforms", ConfigValueKind.Section);
+    public static readonly ConfigRule Pipeline = new ConfigRule("transforms.pipeline", ConfigValueKind.Pipeline);
+    public static readonly ConfigRule SchemaRedaction = new ConfigRule("transforms.schema_redaction", ConfigValueKind.Boolean, "true");
+    public static readonly ConfigRule LegacyAliases = new ConfigRule("transforms.legacy_aliases", ConfigValueKind.Boolean, "false");
+
+    /// <summary>Every key, sections before their keys, in the order docs/configuration.md lists them.</summary>
+    public static readonly ConfigRule[] All =
+    {
+        Enabled, Source, ShutdownTimeoutSeconds,
+        Transport, TransportType, FilePath, Endpoint, EnableTls, Format, Compression, AuthTokenEnv, MetricPrefix, TlsCaFile, TlsPinSha256,
+        SendTimeoutSeconds, FileMode, DirectoryMode, MaxFileBytes, RotateIntervalSeconds, RetainedFiles, CompressRotated, WorkerPollSeconds,
+        Buffer, MaxBatchSize, MaxBufferBytes, MaxEventBytes, FlushIntervalTicks,
+        Worker, Backpressure, BlockTimeoutSeconds, RestartLimit, SendRetryLimit,
+        Transports,
+        Transforms, Pipeline, SchemaRedaction, LegacyAliases,
+    };
+
     /// <summary>Transport types this runtime creates by name.</summary>
-    public static readonly string[] TransportTypes = { "stdout", "file", "tcp", "http", "websocket", "prometheus", "stub" };
+    public static readonly string[] TransportTypes = TransportType.Choices;
+
+    // Transforms of transforms.pipeline and their parameters.
+    public const string KindsParameter = "kinds";
+    public const string FieldsParameter = "fields";
+    public const string RequiredFieldsByKindParameter = "required_fields_by_kind";
+
+    public static readonly TransformRule SnapshotNormalizer = new TransformRule("snapshot_normalizer", new[] { KindsParameter });
+    public static readonly TransformRule RedactFields = new TransformRule("redact_fields", new[] { FieldsParameter, KindsParameter },
+        FieldsParameter, "required: the fields to redact, e.g. redact_fields: {fields: [issuer]}");
+    public static readonly TransformRule EnsureFields = new TransformRule("ensure_fields", new[] { RequiredFieldsByKindParameter, KindsParameter },
+        RequiredFieldsByKindParameter, "required: e.g. ensure_fields: {required_fields_by_kind: {loop.tick: [tick]}}");
+    public static readonly TransformRule SchemaValidator = new TransformRule("schema_validator", new[] { KindsParameter },
+        refused: "schemas", refusedReason: "Herald validates events against their compiled schemas; remove 'schemas' (use 'kinds' to limit which events are checked)");
+
+    public static readonly TransformRule[] TransformRules = { SnapshotNormalizer, RedactFields, EnsureFields, SchemaValidator };
+
+    /// <summary>Transforms of <c>transforms.pipeline</c>.</summary>
+    public static readonly string[] TransformNames = Array.ConvertAll(TransformRules, t => t.Name);
 
     public const string StubInListReason = "the stub replaces every transport: set telemetry.transport.type: stub (or telemetry.enabled: false) instead of listing it";
 
     public const string TlsOnlyReason = "only used with TLS (enable_tls: true, or an https:// or wss:// endpoint); set it, or remove this key";
 
-    /// <summary>Whether a transport with these settings talks TLS: tcp with enable_tls, http and websocket by their URL scheme.</summary>
-    public static bool UsesTls(bool enableTls, string? endpoint)
-        => enableTls || (endpoint is not null && (endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || endpoint.StartsWith("wss://", StringComparison.OrdinalIgnoreCase)));
+    public const string AuthTokenUnsetReason = "the environment variable is not set (or empty)";
 
-    public static readonly string[] HttpFormats = { "ndjson", "json_array", "cloudevents" };
+    public const string TransportListReason = "must be a non-empty list of transports, e.g. [{type: file, file_path: events.jsonl}, {type: http, endpoint: ...}]";
 
-    public static readonly string[] Compressions = { "none", "gzip" };
+    public const string TransportItemReason = "must be a mapping of connection keys (type, file_path, endpoint, ...)";
 
-    public static readonly string[] BackpressureModes = { "drop_oldest", "block", "fan_out" };
-
-    /// <summary>Transforms of <c>transforms.pipeline</c>.</summary>
-    public static readonly string[] TransformNames = { "snapshot_normalizer", "redact_fields", "ensure_fields", "schema_validator" };
-
-    /// <summary>
-    /// The keys of one connection: allowed on each item of <c>transports</c> (checked with the <c>transport.*</c> rules);
-    /// the other <c>transport</c> keys (buffer, worker, worker_poll_seconds) are shared by all transports.
-    /// </summary>
-    public static readonly string[] ConnectionKeys =
-    {
-        "type", "file_path", "endpoint", "enable_tls", "format", "compression", "auth_token_env", "metric_prefix",
-        "tls_ca_file", "tls_pin_sha256", "send_timeout_seconds",
-        "file_mode", "directory_mode", "max_file_bytes", "rotate_interval_seconds", "retained_files", "compress_rotated",
-    };
-
-    public static readonly ConfigRule[] All =
-    {
-        new ConfigRule("enabled", ConfigValueKind.Boolean, "true"),
-        new ConfigRule("source", ConfigValueKind.Text),
-        new ConfigRule("shutdown_timeout_seconds", ConfigValueKind.Number, "5", min: 0, max: 3600),
-        new ConfigRule("transport", ConfigValueKind.Section),
-        new ConfigRule("transport.type", ConfigValueKind.Choice, "stdout", choices: TransportTypes),
-        new ConfigRule("transport.file_path", ConfigValueKind.Text),
-        new ConfigRule("transport.endpoint", ConfigValueKind.Text),
-        new ConfigRule("transport.enable_tls", ConfigValueKind.Boolean, "false"),
-        new ConfigRule("transport.format", ConfigValueKind.Choice, "ndjson", choices: HttpFormats),
-        new ConfigRule("transport.compression", ConfigValueKind.Choice, "none", choices: Compressions),
-        new ConfigRule("transport.auth_token_env", ConfigValueKind.Text),
-        new ConfigRule("transport.metric_prefix", ConfigValueKind.Text, "townlet_telemetry"),
-        new ConfigRule("transport.tls_ca_file", ConfigValueKind.Text),
-        new ConfigRule("transport.tls_pin_sha256", ConfigValueKind.Text),
-        new ConfigRule("transport.send_timeout_seconds", ConfigValueKind.Number, "1", min: 0, max: 3600, minExclusive: true),
-        new ConfigRule("transport.file_mode", ConfigValueKind.Text),
-        new ConfigRule("transport.directory_mode", ConfigValueKind.Text),
-        new ConfigRule("transport.max_file_bytes", ConfigValueKind.Integer, "0", min: 0, max: long.MaxValue),
-        new ConfigRule("transport.rotate_interval_seconds", ConfigValueKind.Number, "0", min: 0, max: 31_622_400),
-        new ConfigRule("transport.retained_files", ConfigValueKind.Integer, "10", min: 0, max: 1_000_000),
-        new ConfigRule("transport.compress_rotated", ConfigValueKind.Boolean, "false"),
-        new ConfigRule("transport.worker_poll_seconds", ConfigValueKind.Number, "0.5", min: 0, max: 3600, minExclusive: true),
-        new ConfigRule("transport.buffer", ConfigValueKind.Section),
-        new ConfigRule("transport.buffer.max_batch_size", ConfigValueKind.Integer, "512", min: 1, max: 1_000_000),
-        new ConfigRule("transport.buffer.max_buffer_bytes", ConfigValueKind.Integer, "16777216", min: 8 * 1024, max: 1 << 30),
-        new ConfigRule("transport.buffer.flush_interval_ticks", ConfigValueKind.Integer, "1", min: 0, max: int.MaxValue),
-        new ConfigRule("transport.worker", ConfigValueKind.Section),
-        new ConfigRule("transport.worker.backpressure", ConfigValueKind.Choice, "drop_oldest", choices: BackpressureModes),
-        new ConfigRule("transport.worker.block_timeout_seconds", ConfigValueKind.Number, "0.5", min: 0, max: 3600, minExclusive: true),
-        new ConfigRule("transport.worker.restart_limit", ConfigValueKind.Integer, "3", min: 0, max: 1000),
-        new ConfigRule("transport.worker.send_retry_limit", ConfigValueKind.Integer, "5", min: 0, max: 1000),
-        new ConfigRule("transports", ConfigValueKind.TransportList),
-        new ConfigRule("transforms", ConfigValueKind.Section),
-        new ConfigRule("transforms.pipeline", ConfigValueKind.Pipeline),
-        new ConfigRule("transforms.schema_redaction", ConfigValueKind.Boolean, "true"),
-        new ConfigRule("transforms.legacy_aliases", ConfigValueKind.Boolean, "false"),
-    };
+    /// <summary>The keys of one connection: allowed on each item of <c>transports</c> (checked with the <c>transport.*</c> rules).</summary>
+    public static readonly string[] ConnectionKeys = ConnectionKeyNames();
 
     private static readonly Dictionary<string, ConfigRule> ByPath = Index();
 
     public static ConfigRule Rule(string path) => ByPath[path];
 
     public static bool TryGetRule(string path, out ConfigRule rule) => ByPath.TryGetValue(path, out rule!);
+
+    /// <summary>The full key of a rule: <c>telemetry.transport.buffer.max_batch_size</c>.</summary>
+    public static string Key(ConfigRule rule) => "telemetry." + rule.Path;
+
+    /// <summary>The key of one connection: <c>telemetry.transport</c>, or <c>telemetry.transports[i]</c> when there is a list.</summary>
+    public static string ConnectionKey(bool inList, int index) => inList ? Key(Transports) + "[" + index + "]" : Key(Transport);
+
+    /// <summary>The rule of a transport <c>type</c>, or null when no transport has that name.</summary>
+    public static TransportRule? TransportOf(string? type)
+    {
+        foreach (TransportRule rule in TransportRules)
+        {
+            if (rule.Type == type) return rule;
+        }
+        return null;
+    }
+
+    /// <summary>The rule of a transform, or null.</summary>
+    public static TransformRule? TransformOf(string name)
+    {
+        foreach (TransformRule rule in TransformRules)
+        {
+            if (rule.Name == name) return rule;
+        }
+        return null;
+    }
+
+    /// <summary>Whether a transport with these settings talks TLS: tcp with enable_tls, http and websocket by their URL scheme.</summary>
+    public static bool UsesTls(bool enableTls, string? endpoint)
+        => enableTls || (endpoint is not null && (endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || endpoint.StartsWith("wss://", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>The keys allowed directly under a section (<c>""</c> for <c>telemetry:</c> itself).</summary>
     public static List<string> ChildKeys(string sectionPath)
@@ -155,57 +179,14 @@ internal static class TelemetryConfigRules
         return keys;
     }
 
-    public static bool TryParseBoolean(string text, out bool value)
+    private static string[] ConnectionKeyNames()
     {
-        switch (text.ToLowerInvariant())
+        var names = new List<string>();
+        foreach (ConfigRule rule in All)
         {
-            case "true": value = true; return true;
-            case "false": value = false; return true;
-            default: value = false; return false;
+            if (rule.IsConnectionKey) names.Add(rule.Name);
         }
-    }
-
-    public static bool TryParseInteger(string text, out long value)
-        => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
-
-    public static bool TryParseNumber(string text, out double value)
-        => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && !double.IsNaN(value) && !double.IsInfinity(value);
-
-    /// <summary>The candidate closest to <paramref name="text"/> by edit distance, when it is close enough to be a typo.</summary>
-    public static string? ClosestMatch(string text, IEnumerable<string> candidates)
-    {
-        string? best = null;
-        int bestDistance = int.MaxValue;
-        foreach (string candidate in candidates)
-        {
-            int distance = EditDistance(text, candidate);
-            if (distance < bestDistance)
-            {
-                best = candidate;
-                bestDistance = distance;
-            }
-        }
-        return best is not null && bestDistance <= Math.Max(2, text.Length / 3) ? best : null;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.Length];
+        return names.ToArray();
     }
 
     private static Dictionary<string, ConfigRule> Index()

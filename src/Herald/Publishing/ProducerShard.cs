@@ -15,7 +15,9 @@ internal sealed class ProducerShard
     {
         Queue = new EmitQueue(buffer, capacity, lineBytes);
         Scratch = new LineScratch(limit);
-        _idSequence = (uint)index << IdSequenceBits;
+        // The counter starts at a random point, so two processes running the same events in the same millisecond (two
+        // copies of one seeded simulation) do not give the same ids.
+        _idSequence = ((uint)index << IdSequenceBits) | (uint)Random.Shared.Next(1 << IdSequenceBits);
     }
 
     /// <summary>Held for one <c>Emit</c>: the queue's producer side, the counters below, the stamp and the scratch line. A field: entered in place.</summary>
@@ -71,8 +73,8 @@ internal sealed class ProducerShard
 
     /// <summary>
     /// Six hex digits that do not repeat within 2^21 consecutive events of one shard, nor across shards: the shard
-    /// index and a counter put through a bijection of 24-bit values (odd multiplications mod 2^24 and xor-shifts are
-    /// each invertible), so they look random.
+    /// index and a counter (from a random start) put through a bijection of 24-bit values (odd multiplications mod 2^24
+    /// and xor-shifts are each invertible), so they look random.
     /// </summary>
     public uint NextIdSuffix()
     {

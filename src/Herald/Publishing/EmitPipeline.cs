@@ -312,9 +312,9 @@ internal sealed class EmitPipeline
     /// </summary>
     private bool Finish(ProducerShard shard, WriteOutcome outcome, string? eventType)
     {
-        if (_buffer.WaitedForRoom && shard.WaitedInEmit != shard.IdSequence)
+        if (_buffer.WaitedForRoom && shard.WaitedInEmit != shard.Emitted)
         {
-            shard.WaitedInEmit = shard.IdSequence;
+            shard.WaitedInEmit = shard.Emitted;
             shard.BlockDeadline = _buffer.BlockDeadline;
         }
         switch (outcome)
@@ -348,7 +348,7 @@ internal sealed class EmitPipeline
     /// <summary>In <c>block</c> mode one <c>Emit</c> waits for free chunks <c>block_timeout_seconds</c> in all, however many entries it writes.</summary>
     private Writer ProducerWriter(ProducerShard shard)
     {
-        if (shard.WaitedInEmit != shard.IdSequence) return Writer.Producer;
+        if (shard.WaitedInEmit != shard.Emitted) return Writer.Producer;
         _buffer.BlockDeadline = shard.BlockDeadline;
         return Writer.ProducerDoneWaiting;
     }

@@ -58,8 +58,11 @@ internal sealed class ProducerShard
     /// <summary>Events since the workers were last woken for a batch's worth.</summary>
     public int SinceWake;
 
-    /// <summary>The <see cref="IdSequence"/> of the last <c>Emit</c> that waited for a free chunk (<c>block</c>).</summary>
-    public uint WaitedInEmit;
+    /// <summary>
+    /// The <see cref="Emitted"/> count of the last <c>Emit</c> that waited for a free chunk (<c>block</c>): it identifies the
+    /// <c>Emit</c> in progress, which is counted before anything of it is written, and never repeats.
+    /// </summary>
+    public long WaitedInEmit = -1;
 
     /// <summary>When that <c>Emit</c>'s wait for room ends (<see cref="Environment.TickCount64"/>).</summary>
     public long BlockDeadline;
@@ -68,8 +71,6 @@ internal sealed class ProducerShard
 
     /// <summary>Bits of the id counter per shard; the shard index fills the bits above, so shards never share an id suffix.</summary>
     private const int IdSequenceBits = 21;
-
-    public uint IdSequence => _idSequence;
 
     /// <summary>
     /// Six hex digits that do not repeat within 2^21 consecutive events of one shard, nor across shards: the shard

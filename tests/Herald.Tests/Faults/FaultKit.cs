@@ -118,15 +118,15 @@ internal static partial class FaultKit
     }
 
     /// <summary>The sample's summary line: <c>transport   file: N emitted, M flushed (B bytes), D dropped, queue Q</c>.</summary>
-    public static (long Emitted, long Flushed, long Dropped, long Queued) SampleLedger(string stdout)
+    public static (long Emitted, long Flushed, long FlushedBytes, long Dropped, long Queued) SampleLedger(string stdout)
     {
         Match m = SummaryLine().Match(stdout);
         Assert.True(m.Success, "no transport summary in the sample's output:\n" + stdout);
         long N(int group) => long.Parse(m.Groups[group].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
-        return (N(1), N(2), N(3), N(4));
+        return (N(1), N(2), N(3), N(4), N(5));
     }
 
-    [GeneratedRegex(@"transport   file: ([\d,]+) emitted, ([\d,]+) flushed \([\d,]+ bytes\), ([\d,]+) dropped, queue ([\d,]+)")]
+    [GeneratedRegex(@"transport   file: ([\d,]+) emitted, ([\d,]+) flushed \(([\d,]+) bytes\), ([\d,]+) dropped, queue ([\d,]+)")]
     private static partial Regex SummaryLine();
 
     /// <summary>Every line of <paramref name="bytes"/> (which must end with a newline) is one whole JSON envelope; returns them.</summary>

@@ -54,10 +54,10 @@ public sealed class ConcurrentAppendTests
         Assert.True(wrong.Count == 0, "loop.tick lines: " + string.Join(", ", wrong));
         if (noneDropped) Assert.Equal(20_000, ticks.Count);
 
-        // An id is unique within one publisher (docs/runtime.md: the millisecond and six hex digits mixed from the publisher's
-        // own counter), not across processes: two processes running the same events in the same millisecond give the
-        // same ids (seen under load: 276 of 43,006 lines). So an id may be there twice here, never more.
-        var sameId = lines.GroupBy(l => l.GetProperty("id").GetString()).FirstOrDefault(g => g.Count() > 2);
+        // Ids differ across the two processes too, though both run the same events, often in the same millisecond: each
+        // publisher's id counters start at a random point (with counters from zero, 276 of 43,006 ids were shared under
+        // load). Two processes share ids only if their random starts coincide, about once in two million runs.
+        var sameId = lines.GroupBy(l => l.GetProperty("id").GetString()).FirstOrDefault(g => g.Count() > 1);
         Assert.True(sameId is null, $"id {sameId?.Key} is there {sameId?.Count()} times");
     }
 

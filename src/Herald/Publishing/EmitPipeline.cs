@@ -120,6 +120,7 @@ internal sealed class EmitPipeline
             }
             shard.Latest.Store(in evt, unixMs);
             uint idSuffix = shard.NextIdSuffix();
+            shard.EmitNumber++;
             if (EmitQueue.QueuesCopies<TEvent>() && !shard.Queue.ProducersSerialize())
             {
                 shard.CountEmitted();
@@ -312,9 +313,9 @@ internal sealed class EmitPipeline
     /// </summary>
     private bool Finish(ProducerShard shard, WriteOutcome outcome, string? eventType)
     {
-        if (_buffer.WaitedForRoom && shard.WaitedInEmit != shard.IdSequence)
+        if (_buffer.WaitedForRoom && shard.WaitedInEmit != shard.EmitNumber)
         {
-            shard.WaitedInEmit = shard.IdSequence;
+            shard.WaitedInEmit = shard.EmitNumber;
             shard.BlockDeadline = _buffer.BlockDeadline;
         }
         switch (outcome)
@@ -348,7 +349,7 @@ internal sealed class EmitPipeline
     /// <summary>In <c>block</c> mode one <c>Emit</c> waits for free chunks <c>block_timeout_seconds</c> in all, however many entries it writes.</summary>
     private Writer ProducerWriter(ProducerShard shard)
     {
-        if (shard.WaitedInEmit != shard.IdSequence) return Writer.Producer;
+        if (shard.WaitedInEmit != shard.EmitNumber) return Writer.Producer;
         _buffer.BlockDeadline = shard.BlockDeadline;
         return Writer.ProducerDoneWaiting;
     }

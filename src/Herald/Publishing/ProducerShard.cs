@@ -56,8 +56,14 @@ internal sealed class ProducerShard
     /// <summary>Events since the workers were last woken for a batch's worth.</summary>
     public int SinceWake;
 
-    /// <summary>The <see cref="IdSequence"/> of the last <c>Emit</c> that waited for a free chunk (<c>block</c>).</summary>
-    public uint WaitedInEmit;
+    /// <summary>
+    /// Emits that took an id through this shard, the one in progress included: tells one <c>Emit</c> from another for
+    /// <see cref="WaitedInEmit"/>. 64 bits, so it never comes round again (<see cref="IdSequence"/> does, after 2^21).
+    /// </summary>
+    public long EmitNumber;
+
+    /// <summary>The <see cref="EmitNumber"/> of the last <c>Emit</c> that waited for a free chunk (<c>block</c>); 0: none yet.</summary>
+    public long WaitedInEmit;
 
     /// <summary>When that <c>Emit</c>'s wait for room ends (<see cref="Environment.TickCount64"/>).</summary>
     public long BlockDeadline;

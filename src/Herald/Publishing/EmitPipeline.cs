@@ -470,14 +470,28 @@ internal sealed class EmitPipeline
     /// </summary>
     public void StopIntake(bool disposing)
     {
-        ProducerShard?[] shards;
+        CloseIntake(disposing);
+        WaitForEmitsInside();
+    }
+
+    /// <summary>The first half of <see cref="StopIntake"/>: every <c>Emit</c> that enters from now on is counted as dropped.</summary>
+    public void CloseIntake(bool disposing)
+    {
         lock (_creationLock)
         {
             if (disposing) Volatile.Write(ref _state, Disposed);
             else if (_state == Running) Volatile.Write(ref _state, Stub);
-            shards = (ProducerShard?[])_shards.Clone();
         }
-        foreach (ProducerShard? shard in shards)
+    }
+
+    /// <summary>
+    /// The second half of <see cref="StopIntake"/>: passes through each shard's gate, so the emits already inside have
+    /// returned. A shard created after <see cref="CloseIntake"/> (under the same lock) sees the new state. One inside may
+    /// wait on a transport (a <c>fan_out</c> send, a <c>block</c> wait for room) until its sends are cancelled.
+    /// </summary>
+    public void WaitForEmitsInside()
+    {
+        foreach (ProducerShard? shard in _shards)
         {
             if (shard is null) continue;
             shard.Gate.Enter();

@@ -154,7 +154,7 @@ internal sealed class EmitPipeline
     {
         lock (_creationLock)
         {
-            return _shards[index] ??= new ProducerShard(_buffer, _queueCapacity, _lineBytes, _limit, index);
+            return _shards[index] ??= new ProducerShard(_buffer, _queueCapacity, _lineBytes, _limit, index, eventType => CountRejection(TooLarge(eventType)));
         }
     }
 

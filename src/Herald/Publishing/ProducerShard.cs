@@ -11,9 +11,9 @@ namespace Herald.Publishing;
 /// </summary>
 internal sealed class ProducerShard
 {
-    public ProducerShard(EventBuffer buffer, int capacity, int lineBytes, EventSizeLimit limit, int index)
+    public ProducerShard(EventBuffer buffer, int capacity, int lineBytes, EventSizeLimit limit, int index, Action<string>? rejectTooLarge = null)
     {
-        Queue = new EmitQueue(buffer, capacity, lineBytes);
+        Queue = new EmitQueue(buffer, capacity, lineBytes, rejectTooLarge);
         Scratch = new LineScratch(limit);
         _idSequence = (uint)index << IdSequenceBits;
     }

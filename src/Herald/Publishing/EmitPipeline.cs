@@ -52,6 +52,7 @@ internal sealed class EmitPipeline
     private readonly int _lineBytes;
     private readonly EventSizeLimit _limit;
     private readonly BackpressureMode _mode;
+    private readonly long _blockTimeoutMs;
     private readonly int _maxBatch;
     private readonly string? _source;
     private readonly TransformPlan _transforms;
@@ -65,6 +66,7 @@ internal sealed class EmitPipeline
     {
         BufferOptions buffer = options.Transport.Buffer;
         _mode = options.Transport.Worker.Backpressure;
+        _blockTimeoutMs = (long)TimeSpan.FromSeconds(options.Transport.Worker.BlockTimeoutSeconds).TotalMilliseconds;
         _maxBatch = Math.Max(1, buffer.MaxBatchSize);
         _source = options.Source;
         _transforms = transforms;
@@ -124,7 +126,14 @@ internal sealed class EmitPipeline
             if (EmitQueue.QueuesCopies<TEvent>() && !shard.Queue.ProducersSerialize())
             {
                 shard.CountEmitted();
-                while (!shard.Queue.TryAdd(format, in evt, unixMs, idSuffix, correlation)) MakeRoom(shard);
+                while (!shard.Queue.TryAdd(format, in evt, unixMs, idSuffix, correlation))
+                {
+                    if (!MakeRoom(shard))
+                    {
+                        shard.CountDroppedAfterEmitted();
+                        return;
+                    }
+                }
             }
             else if (!EnqueueSerialized(shard, format, in evt, unixMs, idSuffix, correlation))
             {
@@ -224,7 +233,14 @@ internal sealed class EmitPipeline
             WriteDirectly(shard, line, TEvent.EventType);
             return true;
         }
-        while (!shard.Queue.TryAddLine(line)) MakeRoom(shard);
+        while (!shard.Queue.TryAddLine(line))
+        {
+            if (!MakeRoom(shard))
+            {
+                shard.CountDroppedAfterEmitted();
+                return false;
+            }
+        }
         return true;
     }
 
@@ -235,13 +251,44 @@ internal sealed class EmitPipeline
     /// where eviction makes room — dropping never waits for a worker. Otherwise it waits while a worker frees room,
     /// and writes entries itself only when nothing has moved for <see cref="StallMicroseconds"/> (the worker is asleep,
     /// or stuck behind a transport): two cores taking turns in one chunk would pull its cache lines back and forth.
+    /// False in <c>block</c> mode once this <c>Emit</c> has waited <c>block_timeout_seconds</c> (another producer may hold
+    /// the writer lock, waiting for room itself, all that time): its event finds no room and is dropped.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void MakeRoom(ProducerShard shard)
+    private bool MakeRoom(ProducerShard shard)
     {
         Signals.WakeToDrain();
-        if (_mode != BackpressureMode.DropOldest && WaitForWorker(shard)) return;
+        if (_mode == BackpressureMode.Block && !WithinBlockDeadline(shard)) return false;
+        if (_mode != BackpressureMode.DropOldest && WaitForWorker(shard)) return true;
         if (!WriteOldestEntries(shard)) Thread.SpinWait(20); // the encoder holds the lock, taking entries
+        return true;
+    }
+
+    /// <summary>
+    /// <c>block</c>: this <c>Emit</c>'s wait starts the first time it needs room, and every later wait of it (for the writer
+    /// lock, for a free chunk) ends at the same deadline; false once it has passed.
+    /// </summary>
+    private bool WithinBlockDeadline(ProducerShard shard)
+    {
+        if (shard.WaitedInEmit != shard.EmitNumber)
+        {
+            shard.WaitedInEmit = shard.EmitNumber;
+            shard.BlockDeadline = Environment.TickCount64 + _blockTimeoutMs;
+            return true;
+        }
+        return Environment.TickCount64 < shard.BlockDeadline;
+    }
+
+    /// <summary>Takes the writer lock; in <c>block</c> mode gives up (false) when this <c>Emit</c>'s wait has lasted <c>block_timeout_seconds</c>.</summary>
+    private bool EnterWriterLock(ProducerShard shard)
+    {
+        var spin = new SpinWait();
+        while (!_buffer.WriterLock.TryEnter())
+        {
+            if (_mode == BackpressureMode.Block && !WithinBlockDeadline(shard)) return false;
+            spin.SpinOnce(sleep1Threshold: 30);
+        }
+        return true;
     }
 
     /// <summary>Waits while a worker frees room; false when nothing has moved for <see cref="StallMicroseconds"/>.</summary>
@@ -292,7 +339,12 @@ internal sealed class EmitPipeline
     /// <summary>A line too long for the queue: everything the shard queued before it is written first, to keep emit order.</summary>
     private void WriteDirectly(ProducerShard shard, ReadOnlySpan<byte> line, string eventType)
     {
-        using (_buffer.WriterLock.EnterScope())
+        if (!EnterWriterLock(shard))
+        {
+            shard.CountDroppedAfterEmitted(); // block: no room within the timeout
+            return;
+        }
+        try
         {
             while (shard.Queue.HasEntries) WriteOldestAsProducer(shard);
             shard.Queue.Publish();
@@ -301,6 +353,10 @@ internal sealed class EmitPipeline
             _buffer.Advance(line.Length);
             Finish(shard, _buffer.EndEvent(), eventType);
             _buffer.TrimSpill();
+        }
+        finally
+        {
+            _buffer.WriterLock.Exit();
         }
     }
 

@@ -53,6 +53,9 @@ internal sealed class ProducerShard
         Volatile.Write(ref _counts.DroppedAtEmit, _counts.DroppedAtEmit + 1);
     }
 
+    /// <summary>Counts an event already counted as emitted that is dropped before it was queued (<c>block</c>: no room within the timeout).</summary>
+    public void CountDroppedAfterEmitted() => Volatile.Write(ref _counts.DroppedAtEmit, _counts.DroppedAtEmit + 1);
+
     /// <summary>Events since the workers were last woken for a batch's worth.</summary>
     public int SinceWake;
 

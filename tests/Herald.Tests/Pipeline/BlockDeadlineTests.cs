@@ -62,13 +62,52 @@ public sealed class BlockDeadlineTests
         Assert.Equal(Ticks + 2, transport.Lines.Count);
     }
 
+    /// <summary>
+    /// Two producers on two shards against a transport that never answers: each <c>Emit</c> that finds its queue full
+    /// waits for room, and the one that holds the buffer's writer lock meanwhile keeps the other from writing. That wait
+    /// counts too: no <c>Emit</c> of either producer may take much longer than <c>block_timeout_seconds</c>.
+    /// </summary>
+    [Fact]
+    public async Task With_two_producers_no_Emit_waits_much_longer_than_the_block_timeout()
+    {
+        if (Environment.ProcessorCount < 2) return; // one shard: the two threads would share its gate, which this does not test
+        const double Timeout = 0.5;
+        var never = new TaskCompletionSource();
+        TelemetryOptions options = PublisherTestKit.Options(BackpressureMode.Block, maxBufferBytes: 8 * 1024, pollSeconds: 0.02,
+            blockTimeout: Timeout, shutdownTimeout: TimeSpan.FromSeconds(1));
+        var publisher = TelemetryPublisher.Create(options, new RecordingTransport { StallUntil = never.Task });
+        var longest = new double[2];
+        var emitted = new long[2];
+        var run = System.Diagnostics.Stopwatch.StartNew();
+        Thread Producer(int p) => ThreadOnShard(p, () =>
+        {
+            while (run.Elapsed < TimeSpan.FromSeconds(2.5))
+            {
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                publisher.Emit(PublisherTestKit.Tick(emitted[p]++));
+                longest[p] = Math.Max(longest[p], System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            }
+        });
+        Thread[] producers = [Producer(0), Producer(1)];
+        foreach (Thread producer in producers) producer.Start();
+        foreach (Thread producer in producers) Assert.True(producer.Join(TimeSpan.FromSeconds(20)), "a producer did not finish");
+        await publisher.DisposeAsync();
+
+        Assert.True(longest.Max() < 2 * Timeout, $"the longest Emit took {longest[0]:F2} s and {longest[1]:F2} s on the two shards, " +
+            $"block_timeout_seconds {Timeout}");
+        PublisherTestKit.AssertSettled(publisher.TransportStatus, emitted.Sum());
+    }
+
     /// <summary>A thread whose managed id picks the first shard whatever the core count (at most eight shards, a mask).</summary>
-    private static Thread ThreadOnFirstShard(ThreadStart body)
+    private static Thread ThreadOnFirstShard(ThreadStart body) => ThreadOnShard(0, body);
+
+    /// <summary>A thread whose managed id picks shard <paramref name="shard"/> when there are more than that many.</summary>
+    private static Thread ThreadOnShard(int shard, ThreadStart body)
     {
         while (true)
         {
-            var thread = new Thread(body) { IsBackground = true, Name = "first-shard producer" };
-            if (thread.ManagedThreadId % EmitPipeline.MaxShards == 0) return thread;
+            var thread = new Thread(body) { IsBackground = true, Name = $"shard-{shard} producer" };
+            if (thread.ManagedThreadId % EmitPipeline.MaxShards == shard) return thread;
         }
     }
 

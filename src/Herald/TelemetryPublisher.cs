@@ -174,7 +174,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
         _pipeline.CloseIntake(disposing: true); // emits from now on are counted as dropped
         // The emits already inside return first, within the shutdown timeout: one may be sending on its own thread (fan_out)
         // or waiting for room (block) behind a transport that does not answer, until the sends are cancelled.
-        Task inside = Task.Run(_pipeline.WaitForEmitsInside);
+        Task inside = _pipeline.NoEmitInside() ? Task.CompletedTask : Task.Run(_pipeline.WaitForEmitsInside);
         try
         {
             await inside.WaitAsync(_options.ShutdownTimeout).ConfigureAwait(false);

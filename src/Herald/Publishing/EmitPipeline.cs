@@ -540,6 +540,18 @@ internal sealed class EmitPipeline
         }
     }
 
+    /// <summary>Passes each shard's gate without waiting; false when an emit holds one (then <see cref="WaitForEmitsInside"/>).</summary>
+    public bool NoEmitInside()
+    {
+        foreach (ProducerShard? shard in _shards)
+        {
+            if (shard is null) continue;
+            if (!shard.Gate.TryEnter()) return false;
+            shard.Gate.Exit();
+        }
+        return true;
+    }
+
     /// <summary>
     /// The second half of <see cref="StopIntake"/>: passes through each shard's gate, so the emits already inside have
     /// returned. A shard created after <see cref="CloseIntake"/> (under the same lock) sees the new state. One inside may

@@ -170,9 +170,22 @@ public sealed class TelemetryPublisher : ITelemetrySink
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposeStarted, 1) == 1) return;
-        _pipeline.StopIntake(disposing: true); // emits from now on are counted as dropped
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await Task.WhenAll(_workers.Select(w => w.StopAsync(_options.ShutdownTimeout))).ConfigureAwait(false);
+        _pipeline.CloseIntake(disposing: true); // emits from now on are counted as dropped
+        // The emits already inside return first, within the shutdown timeout: one may be sending on its own thread (fan_out)
+        // or waiting for room (block) behind a transport that does not answer, until the sends are cancelled.
+        Task inside = _pipeline.NoEmitInside() ? Task.CompletedTask : Task.Run(_pipeline.WaitForEmitsInside);
+        try
+        {
+            await inside.WaitAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            foreach (FlushWorker worker in _workers) worker.Abort();
+            await inside.ConfigureAwait(false);
+        }
+        TimeSpan drain = _options.ShutdownTimeout - clock.Elapsed;
+        await Task.WhenAll(_workers.Select(w => w.StopAsync(drain > TimeSpan.Zero ? drain : TimeSpan.Zero))).ConfigureAwait(false);
         _pipeline.DropAllQueued();
         TimeSpan left = _options.ShutdownTimeout - clock.Elapsed;
         await _dispatcher.StopAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);

@@ -52,6 +52,7 @@ internal sealed class EmitPipeline
     private readonly int _lineBytes;
     private readonly EventSizeLimit _limit;
     private readonly BackpressureMode _mode;
+    private readonly long _blockTimeoutMs;
     private readonly int _maxBatch;
     private readonly string? _source;
     private readonly TransformPlan _transforms;
@@ -65,6 +66,7 @@ internal sealed class EmitPipeline
     {
         BufferOptions buffer = options.Transport.Buffer;
         _mode = options.Transport.Worker.Backpressure;
+        _blockTimeoutMs = (long)TimeSpan.FromSeconds(options.Transport.Worker.BlockTimeoutSeconds).TotalMilliseconds;
         _maxBatch = Math.Max(1, buffer.MaxBatchSize);
         _source = options.Source;
         _transforms = transforms;
@@ -120,10 +122,18 @@ internal sealed class EmitPipeline
             }
             shard.Latest.Store(in evt, unixMs);
             uint idSuffix = shard.NextIdSuffix();
+            shard.EmitNumber++;
             if (EmitQueue.QueuesCopies<TEvent>() && !shard.Queue.ProducersSerialize())
             {
                 shard.CountEmitted();
-                while (!shard.Queue.TryAdd(format, in evt, unixMs, idSuffix, correlation)) MakeRoom(shard);
+                while (!shard.Queue.TryAdd(format, in evt, unixMs, idSuffix, correlation))
+                {
+                    if (!MakeRoom(shard))
+                    {
+                        shard.CountDroppedAfterEmitted();
+                        return;
+                    }
+                }
             }
             else if (!EnqueueSerialized(shard, format, in evt, unixMs, idSuffix, correlation))
             {
@@ -153,7 +163,7 @@ internal sealed class EmitPipeline
     {
         lock (_creationLock)
         {
-            return _shards[index] ??= new ProducerShard(_buffer, _queueCapacity, _lineBytes, _limit, index);
+            return _shards[index] ??= new ProducerShard(_buffer, _queueCapacity, _lineBytes, _limit, index, eventType => CountRejection(TooLarge(eventType)));
         }
     }
 
@@ -223,7 +233,14 @@ internal sealed class EmitPipeline
             WriteDirectly(shard, line, TEvent.EventType);
             return true;
         }
-        while (!shard.Queue.TryAddLine(line)) MakeRoom(shard);
+        while (!shard.Queue.TryAddLine(line))
+        {
+            if (!MakeRoom(shard))
+            {
+                shard.CountDroppedAfterEmitted();
+                return false;
+            }
+        }
         return true;
     }
 
@@ -234,13 +251,44 @@ internal sealed class EmitPipeline
     /// where eviction makes room — dropping never waits for a worker. Otherwise it waits while a worker frees room,
     /// and writes entries itself only when nothing has moved for <see cref="StallMicroseconds"/> (the worker is asleep,
     /// or stuck behind a transport): two cores taking turns in one chunk would pull its cache lines back and forth.
+    /// False in <c>block</c> mode once this <c>Emit</c> has waited <c>block_timeout_seconds</c> (another producer may hold
+    /// the writer lock, waiting for room itself, all that time): its event finds no room and is dropped.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void MakeRoom(ProducerShard shard)
+    private bool MakeRoom(ProducerShard shard)
     {
         Signals.WakeToDrain();
-        if (_mode != BackpressureMode.DropOldest && WaitForWorker(shard)) return;
+        if (_mode == BackpressureMode.Block && !WithinBlockDeadline(shard)) return false;
+        if (_mode != BackpressureMode.DropOldest && WaitForWorker(shard)) return true;
         if (!WriteOldestEntries(shard)) Thread.SpinWait(20); // the encoder holds the lock, taking entries
+        return true;
+    }
+
+    /// <summary>
+    /// <c>block</c>: this <c>Emit</c>'s wait starts the first time it needs room, and every later wait of it (for the writer
+    /// lock, for a free chunk) ends at the same deadline; false once it has passed.
+    /// </summary>
+    private bool WithinBlockDeadline(ProducerShard shard)
+    {
+        if (shard.WaitedInEmit != shard.EmitNumber)
+        {
+            shard.WaitedInEmit = shard.EmitNumber;
+            shard.BlockDeadline = Environment.TickCount64 + _blockTimeoutMs;
+            return true;
+        }
+        return Environment.TickCount64 < shard.BlockDeadline;
+    }
+
+    /// <summary>Takes the writer lock; in <c>block</c> mode gives up (false) when this <c>Emit</c>'s wait has lasted <c>block_timeout_seconds</c>.</summary>
+    private bool EnterWriterLock(ProducerShard shard)
+    {
+        var spin = new SpinWait();
+        while (!_buffer.WriterLock.TryEnter())
+        {
+            if (_mode == BackpressureMode.Block && !WithinBlockDeadline(shard)) return false;
+            spin.SpinOnce(sleep1Threshold: 30);
+        }
+        return true;
     }
 
     /// <summary>Waits while a worker frees room; false when nothing has moved for <see cref="StallMicroseconds"/>.</summary>
@@ -291,7 +339,12 @@ internal sealed class EmitPipeline
     /// <summary>A line too long for the queue: everything the shard queued before it is written first, to keep emit order.</summary>
     private void WriteDirectly(ProducerShard shard, ReadOnlySpan<byte> line, string eventType)
     {
-        using (_buffer.WriterLock.EnterScope())
+        if (!EnterWriterLock(shard))
+        {
+            shard.CountDroppedAfterEmitted(); // block: no room within the timeout
+            return;
+        }
+        try
         {
             while (shard.Queue.HasEntries) WriteOldestAsProducer(shard);
             shard.Queue.Publish();
@@ -300,6 +353,10 @@ internal sealed class EmitPipeline
             _buffer.Advance(line.Length);
             Finish(shard, _buffer.EndEvent(), eventType);
             _buffer.TrimSpill();
+        }
+        finally
+        {
+            _buffer.WriterLock.Exit();
         }
     }
 
@@ -312,9 +369,9 @@ internal sealed class EmitPipeline
     /// </summary>
     private bool Finish(ProducerShard shard, WriteOutcome outcome, string? eventType)
     {
-        if (_buffer.WaitedForRoom && shard.WaitedInEmit != shard.Emitted)
+        if (_buffer.WaitedForRoom && shard.WaitedInEmit != shard.EmitNumber)
         {
-            shard.WaitedInEmit = shard.Emitted;
+            shard.WaitedInEmit = shard.EmitNumber;
             shard.BlockDeadline = _buffer.BlockDeadline;
         }
         switch (outcome)
@@ -348,7 +405,7 @@ internal sealed class EmitPipeline
     /// <summary>In <c>block</c> mode one <c>Emit</c> waits for free chunks <c>block_timeout_seconds</c> in all, however many entries it writes.</summary>
     private Writer ProducerWriter(ProducerShard shard)
     {
-        if (shard.WaitedInEmit != shard.Emitted) return Writer.Producer;
+        if (shard.WaitedInEmit != shard.EmitNumber) return Writer.Producer;
         _buffer.BlockDeadline = shard.BlockDeadline;
         return Writer.ProducerDoneWaiting;
     }
@@ -469,14 +526,40 @@ internal sealed class EmitPipeline
     /// </summary>
     public void StopIntake(bool disposing)
     {
-        ProducerShard?[] shards;
+        CloseIntake(disposing);
+        WaitForEmitsInside();
+    }
+
+    /// <summary>The first half of <see cref="StopIntake"/>: every <c>Emit</c> that enters from now on is counted as dropped.</summary>
+    public void CloseIntake(bool disposing)
+    {
         lock (_creationLock)
         {
             if (disposing) Volatile.Write(ref _state, Disposed);
             else if (_state == Running) Volatile.Write(ref _state, Stub);
-            shards = (ProducerShard?[])_shards.Clone();
         }
-        foreach (ProducerShard? shard in shards)
+    }
+
+    /// <summary>Passes each shard's gate without waiting; false when an emit holds one (then <see cref="WaitForEmitsInside"/>).</summary>
+    public bool NoEmitInside()
+    {
+        foreach (ProducerShard? shard in _shards)
+        {
+            if (shard is null) continue;
+            if (!shard.Gate.TryEnter()) return false;
+            shard.Gate.Exit();
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The second half of <see cref="StopIntake"/>: passes through each shard's gate, so the emits already inside have
+    /// returned. A shard created after <see cref="CloseIntake"/> (under the same lock) sees the new state. One inside may
+    /// wait on a transport (a <c>fan_out</c> send, a <c>block</c> wait for room) until its sends are cancelled.
+    /// </summary>
+    public void WaitForEmitsInside()
+    {
+        foreach (ProducerShard? shard in _shards)
         {
             if (shard is null) continue;
             shard.Gate.Enter();

@@ -36,12 +36,15 @@ internal sealed class EmitQueue
     private QueuedEvents?[] _events = new QueuedEvents?[16]; // by event type index; grown by producers
     private QueuePositions _positions;
     private bool _serializing; // producer side: see ProducersSerialize
+    private readonly Action<string>? _rejectTooLarge;
 
     /// <param name="buffer">Where the encoder writes.</param>
     /// <param name="capacity">Entries; a power of two.</param>
     /// <param name="lineBytes">Room for serialized lines; a power of two.</param>
-    public EmitQueue(EventBuffer buffer, int capacity, int lineBytes)
+    /// <param name="rejectTooLarge">Counts a rejection, given the event type, for an envelope over <c>max_event_bytes</c>.</param>
+    public EmitQueue(EventBuffer buffer, int capacity, int lineBytes, Action<string>? rejectTooLarge = null)
     {
+        _rejectTooLarge = rejectTooLarge;
         if (capacity < 2 * Gap) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The queue needs room beyond its gap.");
         _buffer = buffer;
         _order = new int[capacity];
@@ -171,7 +174,9 @@ internal sealed class EmitQueue
         WriteOutcome outcome = _buffer.EndEvent();
         if (outcome == WriteOutcome.TooLarge)
         {
-            _buffer.CountDroppedByWriter(1); // lines were measured when queued and copies are small: not expected
+            // Lines were measured when queued; a copy is measured only now (its correlation id or source may be long).
+            _buffer.CountDroppedByWriter(1);
+            _rejectTooLarge?.Invoke(queued?.EventType ?? "event");
             outcome = WriteOutcome.Dropped;
         }
         if (outcome != WriteOutcome.NoRoom) Remove(queued, tail);

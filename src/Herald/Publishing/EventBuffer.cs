@@ -26,7 +26,9 @@ namespace Herald.Publishing;
 /// </remarks>
 internal sealed class EventBuffer : IBufferWriter<byte>
 {
-    private enum Target { Chunk, Spill, Discard, NoRoom }
+    // Staged: the event needs a chunk of its own, sized by what it turns out to hold; it is written into the spill buffer
+    // and placed when it ends (a writer asks for room at a string's worst-case escaped size, up to six times what it writes).
+    private enum Target { Chunk, Staged, Spill, Discard, NoRoom }
 
     private readonly int _chunkSize;
     private readonly long _budget;
@@ -114,6 +116,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     {
         int length = _target == Target.Chunk ? _current!.Length - _eventStart : _spillLength;
         if (length > _limit.MaxEventBytes && _target != Target.NoRoom) return Abandon(WriteOutcome.TooLarge);
+        if (_target == Target.Staged && PlaceStaged()) return WriteOutcome.Written; // else no room: the mode set the target
         switch (_target)
         {
             case Target.Chunk:
@@ -217,12 +220,17 @@ internal sealed class EventBuffer : IBufferWriter<byte>
             SealOrRecycle(full);
         }
 
+        if (partial + needed > _chunkSize)
+        {
+            // A chunk of its own: its size (and the room to make for it) is known only when the event ends — the request
+            // may be a worst-case reservation far larger than the envelope, even larger than the budget.
+            _target = Target.Staged;
+            return false;
+        }
         Chunk? next = AcquireChunk(partial + needed, _writer);
         if (next is null)
         {
-            // No room: a worker leaves the event where it was; fan_out keeps it for the producer to place after sending;
-            // otherwise (block timed out, nothing to evict) it is written on into the spill buffer and dropped.
-            _target = _writer == Writer.Worker ? Target.NoRoom : _mode == BackpressureMode.FanOut ? Target.Spill : Target.Discard;
+            NoChunk();
             return false;
         }
         _spill.AsSpan(0, partial).CopyTo(next.Data);
@@ -230,6 +238,29 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         _current = next;
         _eventStart = 0;
         _spillLength = 0;
+        return true;
+    }
+
+    /// <summary>
+    /// No room: a worker leaves the event where it was; fan_out keeps it for the producer to place after sending;
+    /// otherwise (block timed out, nothing to evict) it is written on into the spill buffer and dropped.
+    /// </summary>
+    private void NoChunk() => _target = _writer == Writer.Worker ? Target.NoRoom : _mode == BackpressureMode.FanOut ? Target.Spill : Target.Discard;
+
+    /// <summary>A staged event ends: it gets a chunk of exactly its size, applying backpressure; false (and the target set by the mode) if none.</summary>
+    private bool PlaceStaged()
+    {
+        Chunk? next = AcquireChunk(_spillLength, _writer);
+        if (next is null)
+        {
+            NoChunk();
+            return false;
+        }
+        _spill.AsSpan(0, _spillLength).CopyTo(next.Data);
+        next.Length = _spillLength;
+        next.Count = 1;
+        _spillLength = 0;
+        _current = next;
         return true;
     }
 

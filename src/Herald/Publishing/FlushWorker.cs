@@ -102,6 +102,17 @@ internal sealed class FlushWorker
         lock (_statusLock) _alive = false;
     }
 
+    /// <summary>
+    /// Shutdown ran out of time before the emits inside had returned: cancels this transport's sends in flight and backoff
+    /// (a <c>fan_out</c> producer's included) and drops what its lane holds and whatever is sealed for it from now on, so
+    /// that a producer waiting for a send or for room returns. What was not sent is counted as dropped.
+    /// </summary>
+    public void Abort()
+    {
+        _abort.Cancel();
+        _buffer.Retire(_lane);
+    }
+
     public (double? LastFlushMs, long LastBatchCount, long LastBatchBytes, long Consecutive, long Total, int Restarts, bool Alive, string? Error, long Resent) Status()
     {
         lock (_statusLock) return (_lastFlushMs, _lastBatchCount, _lastBatchBytes, _consecutiveFailures, _failuresTotal, _restarts, _alive, _error, _resent);

@@ -11,9 +11,9 @@ namespace Herald.Publishing;
 /// </summary>
 internal sealed class ProducerShard
 {
-    public ProducerShard(EventBuffer buffer, int capacity, int lineBytes, EventSizeLimit limit, int index)
+    public ProducerShard(EventBuffer buffer, int capacity, int lineBytes, EventSizeLimit limit, int index, Action<string>? rejectTooLarge = null)
     {
-        Queue = new EmitQueue(buffer, capacity, lineBytes);
+        Queue = new EmitQueue(buffer, capacity, lineBytes, rejectTooLarge);
         Scratch = new LineScratch(limit);
         // The counter starts at a random point, so two processes running the same events in the same millisecond (two
         // copies of one seeded simulation) do not give the same ids.
@@ -55,14 +55,20 @@ internal sealed class ProducerShard
         Volatile.Write(ref _counts.DroppedAtEmit, _counts.DroppedAtEmit + 1);
     }
 
+    /// <summary>Counts an event already counted as emitted that is dropped before it was queued (<c>block</c>: no room within the timeout).</summary>
+    public void CountDroppedAfterEmitted() => Volatile.Write(ref _counts.DroppedAtEmit, _counts.DroppedAtEmit + 1);
+
     /// <summary>Events since the workers were last woken for a batch's worth.</summary>
     public int SinceWake;
 
     /// <summary>
-    /// The <see cref="Emitted"/> count of the last <c>Emit</c> that waited for a free chunk (<c>block</c>): it identifies the
-    /// <c>Emit</c> in progress, which is counted before anything of it is written, and never repeats.
+    /// Emits that took an id through this shard, the one in progress included: tells one <c>Emit</c> from another for
+    /// <see cref="WaitedInEmit"/>. 64 bits, so it never comes round again (the id counter does, after 2^21).
     /// </summary>
-    public long WaitedInEmit = -1;
+    public long EmitNumber;
+
+    /// <summary>The <see cref="EmitNumber"/> of the last <c>Emit</c> that waited for a free chunk (<c>block</c>); 0: none yet.</summary>
+    public long WaitedInEmit;
 
     /// <summary>When that <c>Emit</c>'s wait for room ends (<see cref="Environment.TickCount64"/>).</summary>
     public long BlockDeadline;
@@ -71,6 +77,9 @@ internal sealed class ProducerShard
 
     /// <summary>Bits of the id counter per shard; the shard index fills the bits above, so shards never share an id suffix.</summary>
     private const int IdSequenceBits = 21;
+
+    /// <summary>The id counter with the shard index above it, as last used.</summary>
+    public uint IdSequence => _idSequence;
 
     /// <summary>
     /// Six hex digits that do not repeat within 2^21 consecutive events of one shard, nor across shards: the shard

@@ -15,6 +15,9 @@ internal abstract class QueuedEvents
 
     /// <summary>Takes the oldest event off the queue.</summary>
     public abstract void RemoveOldest();
+
+    /// <summary>The event type, for a rejection's reason.</summary>
+    public abstract string EventType { get; }
 }
 
 /// <inheritdoc />
@@ -51,6 +54,8 @@ internal sealed class QueuedEvents<TEvent>(EnvelopeFormat format, int capacity) 
         format.Write(ref json, in slot.Event, stamp, slot.IdSuffix, slot.Correlation);
         json.Complete();
     }
+
+    public override string EventType => TEvent.EventType;
 
     public override void RemoveOldest()
     {

@@ -41,6 +41,33 @@ public sealed class MaxEventBytesOptionTests
         Assert.Contains(AppEvent.EventType, status.LastRejection);
     }
 
+    /// <summary>
+    /// A copied <c>x-struct</c> event (a <c>loop.tick</c>) is serialized only when the encoder writes it, and its correlation
+    /// id can make the envelope larger than the limit: it is rejected like any other event over <c>max_event_bytes</c> —
+    /// counted in <c>RejectedMessages</c> with its reason, not only dropped.
+    /// </summary>
+    [Fact]
+    public async Task A_copied_event_whose_envelope_exceeds_max_event_bytes_is_counted_as_rejected()
+    {
+        var transport = new RecordingTransport();
+        TransportStatus status;
+        await using (var publisher = TelemetryPublisher.Create(WithMaxEventBytes(512), transport))
+        {
+            publisher.Emit(Tick(0, 0));
+            using (Correlation.Begin(new string('c', 400))) publisher.Emit(Tick(0, 1)); // ~650 bytes of envelope
+            publisher.Emit(Tick(0, 2));
+            Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(10)));
+            status = publisher.TransportStatus;
+        }
+
+        Assert.Equal(new long[] { 0, 2 }, Envelopes(transport.Lines).Select(e => Read(e).Sequence));
+        Assert.Equal((3L, 2L, 1L, 0L), (status.EventsEmitted, status.PayloadsFlushedTotal, status.DroppedMessages, status.QueueLength));
+        Assert.Equal(1, status.RejectedMessages);
+        Assert.NotNull(status.LastRejection);
+        Assert.Contains(LoopTick.EventType, status.LastRejection);
+        Assert.Contains("max_event_bytes", status.LastRejection);
+    }
+
     /// <summary>An event that could never fit in the buffer cannot be queued: such a limit is a mistake in the configuration.</summary>
     [Fact]
     public void A_max_event_bytes_above_max_buffer_bytes_is_a_configuration_error()

@@ -92,9 +92,6 @@ internal sealed class EmitPipeline
     /// <summary>fan_out: sends the lane's oldest sealed chunk on the calling thread; false once the lane is retired. Set by the publisher.</summary>
     public Func<int, bool>? SendOldestOnCaller { get; set; }
 
-    /// <summary>The largest envelope accepted; a larger one is rejected and counted.</summary>
-    public int MaxEventBytes => _limit.MaxEventBytes;
-
     /// <summary>Re-aligns the coarse clock with wall-clock time (a worker, once per cycle).</summary>
     public void ResyncClock() => _clock.Resync();
 
@@ -214,7 +211,7 @@ internal sealed class EmitPipeline
             var json = new JsonOutput(scratch);
             format.Write(ref json, in evt, shard.Stamp, idSuffix, correlation);
             json.Complete();
-            if (scratch.WrittenCount > _limit.MaxEventBytes) throw new EventTooLargeException(_limit.MaxEventBytes);
+            _limit.CheckLength(scratch.WrittenCount);
         }
         catch (EventTooLargeException)
         {
@@ -244,7 +241,7 @@ internal sealed class EmitPipeline
         return true;
     }
 
-    private string TooLarge(string eventType) => $"{eventType}: the envelope is larger than {Herald.Configuration.TelemetryConfigRules.MaxEventBytes.Name} ({_limit.MaxEventBytes} bytes)";
+    private string TooLarge(string eventType) => _limit.Reason(eventType);
 
     /// <summary>
     /// The shard's queue is full. In <c>drop_oldest</c> the producer writes its oldest entries into the buffer at once,

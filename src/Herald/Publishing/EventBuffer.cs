@@ -90,15 +90,6 @@ internal sealed class EventBuffer : IBufferWriter<byte>
     /// <summary>Serializes writing into the chunk being filled (and sealing it).</summary>
     public ProducerGate WriterLock { get; } = new();
 
-    /// <summary>Bytes every chunk together holds now (pooled, filling, queued): never above the budget.</summary>
-    public long AllocatedBytes
-    {
-        get
-        {
-            lock (_queueLock) return _allocatedBytes;
-        }
-    }
-
     // ---- Writer side (caller holds WriterLock) ----
 
     /// <summary>Starts an envelope; <paramref name="writer"/> decides what happens if no chunk is free.</summary>
@@ -174,12 +165,18 @@ internal sealed class EventBuffer : IBufferWriter<byte>
         Chunk? next;
         lock (_queueLock) next = TakeRoom(_spillLength);
         if (next is null) return false;
-        _spill.AsSpan(0, _spillLength).CopyTo(next.Data);
-        next.Length = _spillLength;
-        next.Count = 1;
-        _spillLength = 0;
-        _current = next;
+        MoveSpillInto(next);
         return true;
+    }
+
+    /// <summary>The one whole event in the spill buffer becomes the first of <paramref name="chunk"/>, the chunk being filled.</summary>
+    private void MoveSpillInto(Chunk chunk)
+    {
+        _spill.AsSpan(0, _spillLength).CopyTo(chunk.Data);
+        chunk.Length = _spillLength;
+        chunk.Count = 1;
+        _spillLength = 0;
+        _current = chunk;
     }
 
     public Span<byte> GetSpan(int sizeHint = 0)
@@ -256,11 +253,7 @@ internal sealed class EventBuffer : IBufferWriter<byte>
             NoChunk();
             return false;
         }
-        _spill.AsSpan(0, _spillLength).CopyTo(next.Data);
-        next.Length = _spillLength;
-        next.Count = 1;
-        _spillLength = 0;
-        _current = next;
+        MoveSpillInto(next);
         return true;
     }
 

@@ -14,12 +14,15 @@ internal readonly record struct EventSizeLimit(int MaxEventBytes)
     /// <summary>Throws when an event that holds <paramref name="written"/> bytes asks for <paramref name="needed"/> more than it could ever use.</summary>
     public void CheckRequest(int written, int needed)
     {
-        if ((long)written + needed > MaxRequest) throw new EventTooLargeException(MaxEventBytes);
+        if ((long)written + needed > MaxRequest) throw new EventTooLargeException(this);
     }
 
     /// <summary>Throws when a finished envelope is larger than the limit.</summary>
     public void CheckLength(int length)
     {
-        if (length > MaxEventBytes) throw new EventTooLargeException(MaxEventBytes);
+        if (length > MaxEventBytes) throw new EventTooLargeException(this);
     }
+
+    /// <summary>What a rejection reports: <c>app.event: the envelope is larger than max_event_bytes (1048576 bytes)</c>.</summary>
+    public string Reason(string eventType) => $"{eventType}: the envelope is larger than {Herald.Configuration.TelemetryConfigRules.MaxEventBytes.Name} ({MaxEventBytes} bytes)";
 }

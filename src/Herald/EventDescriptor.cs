@@ -66,7 +66,7 @@ public sealed class EventDescriptor
     /// <see cref="float"/>), so a reader of the JSON text can tell a double written <c>2</c> from an integer.
     /// Property names are joined by <c>.</c>; <c>[]</c> follows an array's name for its items and <c>{}</c> a map's name
     /// for its values: <c>duration_ms</c>, <c>stats.mean</c>, <c>samples[]</c>, <c>weights{}</c>, <c>zones[].area</c>,
-    /// <c>matrix[][]</c>. A recursive type is followed once (no path repeats through a cycle) and at most 16 levels deep;
+    /// <c>matrix[][]</c>. A recursive type is not entered again inside itself, and paths stop 16 records below the event;
     /// free-form JSON values have no paths.
     /// </summary>
     public ImmutableArray<string> DoubleFields { get; }

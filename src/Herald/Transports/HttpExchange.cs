@@ -62,14 +62,13 @@ internal static class HttpExchange
         }
     }
 
-    /// <summary>The first <paramref name="limit"/> bytes of the response body (the rest is not read).</summary>
-    public static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
+    /// <summary>Reads the response body into <paramref name="buffer"/> (what does not fit is not read); returns the bytes read.</summary>
+    public static async Task<int> ReadBodyAsync(HttpResponseMessage response, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         using System.IO.Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        byte[] buffer = new byte[limit];
         int read = 0, got;
-        while (read < limit && (got = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0) read += got;
-        return read == limit ? buffer : buffer.AsSpan(0, read).ToArray();
+        while (read < buffer.Length && (got = await stream.ReadAsync(buffer.Slice(read), cancellationToken).ConfigureAwait(false)) > 0) read += got;
+        return read;
     }
 
     /// <summary>The outcome a status code means; the reason phrase is the server's text and is scrubbed.</summary>

@@ -29,6 +29,8 @@ internal sealed class OtlpTransport : ITransport
     private readonly CertificateTrust _trust;
     private readonly AuthenticationHeaderValue? _authorization;
     private readonly MemoryStream _compressed = new();
+    // Sends never overlap (ITransport), so one buffer serves every response: no allocation per batch.
+    private readonly byte[] _response = new byte[MaxResponseBytes];
 
     /// <summary>Creates the transport of one connection.</summary>
     /// <param name="options">The connection's keys.</param>
@@ -94,10 +96,11 @@ internal sealed class OtlpTransport : ITransport
     /// <summary>A 2xx: the batch is delivered, less what a <c>partial_success</c> says was rejected.</summary>
     private async Task<SendResult> Delivered(HttpResponseMessage response, int count, CancellationToken cancellationToken)
     {
-        byte[] body = await HttpExchange.ReadBodyAsync(response, MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        int length = await HttpExchange.ReadBodyAsync(response, _response, cancellationToken).ConfigureAwait(false);
+        ReadOnlyMemory<byte> body = _response.AsMemory(0, length);
         string? mediaType = response.Content.Headers.ContentType?.MediaType;
         bool json = mediaType is null ? _settings.Json : mediaType.Contains("json", StringComparison.OrdinalIgnoreCase);
-        (long rejected, string? message) = OtlpResponse.PartialSuccess(body, json);
+        (long rejected, string? message) = OtlpResponse.PartialSuccess(body.Span, json);
         if (rejected <= 0) return SendResult.Success;
         int dropped = (int)Math.Min(rejected, count);
         string reason = ServerText.ScrubAll(message, _settings.Secrets);

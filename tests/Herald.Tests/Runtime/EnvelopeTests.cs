@@ -96,7 +96,7 @@ public sealed class EnvelopeTests
                 stamp.Update(ms);
                 output.ResetWrittenCount();
                 var json = new Herald.Serialization.JsonOutput(output);
-                format.Write(ref json, in tick, stamp, (uint)i, null);
+                format.Write(ref json, in tick, stamp, (uint)i, null, null);
                 json.Complete();
                 ReadOnlySpan<byte> line = output.WrittenSpan;
                 if (!line.StartsWith(prefix) || !System.Buffers.Text.Utf8Parser.TryParse(line.Slice(prefix.Length, 13), out long written, out _) || written != ms)

@@ -24,6 +24,17 @@ public static class Program
             LatencyProbe.Run(heraldOnly: args is [_, "herald"]);
             return;
         }
+        if (args is ["otlp-sink", var counters])
+        {
+            OtlpSink.Serve(counters); // the receiver of the otlp command and OtlpExportBenchmarks, in its own process
+            return;
+        }
+        if (args is ["otlp", ..])
+        {
+            // Herald's otlp transport vs the OpenTelemetry .NET SDK: --events N, --otel-events N, --rounds R, --otel-batch B.
+            OtlpExportProbe.Run(args);
+            return;
+        }
         if (args is ["sustained", ..])
         {
             // Positional: [null|file|typed] [tick|failure] [directory]; options: --producers N, --rounds N.

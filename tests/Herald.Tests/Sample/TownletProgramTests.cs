@@ -118,4 +118,18 @@ public sealed class TownletProgramTests : IDisposable
         Assert.All(lines, line => Assert.All(counters, c => Assert.Contains(" " + c + "=", line)));
         Assert.Contains("worker_alive=true", lines[^1]);
     }
+
+    [Fact]
+    public async Task Trace_makes_the_run_listen_to_its_seconds_and_says_so()
+    {
+        var environment = new Dictionary<string, string> { ["TELEMETRY__TRANSPORT__FILE_PATH"] = Path.Combine(_dir, "events.jsonl") };
+        var (exitCode, traced, stderr) = await RunAsync(["--ticks", "120", "--no-progress", "--trace"], environment);
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+        Assert.Contains("traces: every simulated second is an Activity 'townlet.second' of 'Townlet.Sim'", traced);
+
+        var (plainExit, plain, plainErr) = await RunAsync(["--ticks", "120", "--no-progress"], environment);
+        Assert.True(plainExit == 0, $"exit {plainExit}: {plainErr}");
+        Assert.DoesNotContain("traces:", plain);
+        Assert.Contains("--trace ", (await RunAsync(["--help"])).Out);
+    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -13,7 +14,7 @@ namespace Herald.Benchmarks;
 /// <summary>
 /// The lean bound for Herald's emit queue: the prototype that decided the design (serializing on emit into a byte ring
 /// and enqueuing typed events for the worker to serialize were measured side by side). One producer
-/// copies the event struct, the clock and the correlation id into a ring of typed slots; a worker thread serializes the
+/// copies the event struct, the clock, the correlation id and the current activity into a ring of typed slots; a worker thread serializes the
 /// same charter envelope Herald writes and writes 64 KiB chunks to a stream. Signalled per 512 events, like Herald.
 /// Not a product: one event type, one producer, block on full, no accounting, no latest value, no transforms — what
 /// Herald pays for those is the gap between the two in the same run.
@@ -41,7 +42,7 @@ internal sealed class TypedRing<TEvent> : IDisposable where TEvent : struct, IEv
         string module = TEvent.EventType.Split('.')[0];
         _prefix = Encoding.UTF8.GetBytes("{\"id\":\"evt_" + module + "_");
         _middle = Encoding.UTF8.GetBytes("\",\"type\":\"" + TEvent.EventType + "\",\"source\":\"" + (TEvent.SchemaSource ?? module + "_service") + "\",\"target\":null,\"timestamp\":");
-        _end = Encoding.UTF8.GetBytes(",\"meta\":{\"correlation_id\":null,\"version\":\"" + TEvent.SchemaVersion + "\"}}\n");
+        _end = Encoding.UTF8.GetBytes(",\"meta\":{\"correlation_id\":null,\"trace_id\":null,\"span_id\":null,\"version\":\"" + TEvent.SchemaVersion + "\"}}\n");
         _worker = new Thread(Drain) { IsBackground = true, Name = "typed-ring" };
         _worker.Start();
     }
@@ -52,6 +53,7 @@ internal sealed class TypedRing<TEvent> : IDisposable where TEvent : struct, IEv
         public long UnixMs;
         public uint Id;
         public string? Correlation;
+        public Activity? Trace;
     }
 
 
@@ -65,6 +67,7 @@ internal sealed class TypedRing<TEvent> : IDisposable where TEvent : struct, IEv
         slot.UnixMs = Environment.TickCount64 + _clockOffset;
         slot.Id = ++_sequence;
         slot.Correlation = Correlation.Current;
+        slot.Trace = Activity.Current;
         Volatile.Write(ref _positions.Tail, tail + 1);
         if ((tail & (WakeEvery - 1)) == 0) _wake.Set();
     }
@@ -132,6 +135,7 @@ internal sealed class TypedRing<TEvent> : IDisposable where TEvent : struct, IEv
                 json.WriteRaw(_end);
                 json.Complete();
                 slot.Correlation = null;
+                slot.Trace = null;
             }
             Volatile.Write(ref _positions.Head, end); // slots free again (published per 64 events, not per event)
             if (chunk.WrittenCount >= 60 * 1024)

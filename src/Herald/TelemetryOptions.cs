@@ -54,6 +54,13 @@ public sealed record TelemetryOptions
     public TransformsOptions Transforms { get; init; } = new();
 
     /// <summary>
+    /// <c>resource</c>: OpenTelemetry resource attributes the otlp transport sends with every request, merged over
+    /// <c>OTEL_RESOURCE_ATTRIBUTES</c> (docs/transports.md). Values are <see cref="string"/>, <see cref="long"/>,
+    /// <see cref="double"/> or <see cref="bool"/>; other transports do not read it.
+    /// </summary>
+    public ImmutableDictionary<string, object> Resource { get; init; } = ImmutableDictionary<string, object>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>
     /// The project's event types (the generated <c>HeraldEvents.Registry</c>, or several joined with
     /// <see cref="EventRegistry.Combine"/>). Needed when transforms name event kinds or fields, so that a typo
     /// fails at startup instead of silently matching nothing.
@@ -117,7 +124,7 @@ public sealed record SnapshotNormalizerTransform : TransformOptions;
 /// <summary><c>telemetry.transport</c>.</summary>
 public sealed record TransportOptions
 {
-    /// <summary><c>type</c>: <c>stdout</c>, <c>file</c>, <c>tcp</c>, <c>http</c>, <c>websocket</c>, <c>prometheus</c> or <c>stub</c> (send nothing, count every event as dropped).</summary>
+    /// <summary><c>type</c>: <c>stdout</c>, <c>file</c>, <c>tcp</c>, <c>http</c>, <c>websocket</c>, <c>prometheus</c>, <c>otlp</c> or <c>stub</c> (send nothing, count every event as dropped).</summary>
     public string Type { get; init; } = TelemetryConfigRules.TransportType.DefaultText!;
 
     /// <summary><c>file_path</c> for the file transport.</summary>
@@ -132,8 +139,24 @@ public sealed record TransportOptions
     /// <summary><c>format</c> (http): <c>ndjson</c> (default), <c>json_array</c> or <c>cloudevents</c>.</summary>
     public string Format { get; init; } = TelemetryConfigRules.Format.DefaultText!;
 
-    /// <summary><c>compression</c> (http): <c>none</c> (default) or <c>gzip</c>.</summary>
-    public string Compression { get; init; } = TelemetryConfigRules.Compression.DefaultText!;
+    /// <summary><c>encoding</c> (otlp): <c>protobuf</c> (when null, the default) or <c>json</c>.</summary>
+    public string? Encoding { get; init; }
+
+    /// <summary><c>compression</c> (http, otlp): <c>none</c> (default) or <c>gzip</c>.</summary>
+    public string Compression
+    {
+        get => _compression;
+        init
+        {
+            _compression = value;
+            CompressionSet = true;
+        }
+    }
+
+    private readonly string _compression = TelemetryConfigRules.Compression.DefaultText!;
+
+    /// <summary>Whether <see cref="Compression"/> was set (by configuration or code): the otlp transport reads the OTEL_* variables only when not.</summary>
+    internal bool CompressionSet { get; private init; }
 
     /// <summary><c>auth_token_env</c>: the name of the environment variable holding a bearer token (never the token itself).</summary>
     public string? AuthTokenEnv { get; init; }
@@ -175,7 +198,20 @@ public sealed record TransportOptions
     public bool CompressRotated { get; init; } = TelemetryConfigRules.CompressRotated.DefaultBoolean;
 
     /// <summary><c>send_timeout_seconds</c>: the longest one send may take.</summary>
-    public double SendTimeoutSeconds { get; init; } = TelemetryConfigRules.SendTimeoutSeconds.DefaultNumber;
+    public double SendTimeoutSeconds
+    {
+        get => _sendTimeoutSeconds;
+        init
+        {
+            _sendTimeoutSeconds = value;
+            SendTimeoutSet = true;
+        }
+    }
+
+    private readonly double _sendTimeoutSeconds = TelemetryConfigRules.SendTimeoutSeconds.DefaultNumber;
+
+    /// <summary>Whether <see cref="SendTimeoutSeconds"/> was set (by configuration or code): the otlp transport reads the OTEL_* variables only when not.</summary>
+    internal bool SendTimeoutSet { get; private init; }
 
     /// <summary><c>worker_poll_seconds</c>: the longest an event waits in the buffer before the worker sends it.</summary>
     public double WorkerPollSeconds { get; init; } = TelemetryConfigRules.WorkerPollSeconds.DefaultNumber;

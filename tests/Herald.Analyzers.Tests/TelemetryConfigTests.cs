@@ -25,7 +25,7 @@ public sealed class TelemetryConfigTests
             """;
         // Every problem at once, as at run time: the transforms' event names are checked although other keys are wrong.
         await V.AnalyzerAsync(Code, new[] { ("telemetry.yaml", Yaml) },
-            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 3, 11, 3, 16).WithArguments("telemetry.transport.type", "kafka", "must be one of stdout, file, tcp, http, websocket, prometheus, stub"),
+            V.Diagnostic("HER201").WithSpan("telemetry.yaml", 3, 11, 3, 16).WithArguments("telemetry.transport.type", "kafka", "must be one of stdout, file, tcp, http, websocket, prometheus, otlp, stub"),
             V.Diagnostic("HER201").WithSpan("telemetry.yaml", 5, 23, 5, 24).WithArguments("telemetry.transport.buffer.max_batch_size", "0", "must be at least 1 and at most 1000000"),
             V.Diagnostic("HER201").WithSpan("telemetry.yaml", 7, 7, 7, 18).WithArguments("telemetry.transport.worker.backpresure", "block", "unknown key; did you mean 'backpressure'?"),
             V.Diagnostic("HER201").WithSpan("telemetry.yaml", 10, 34, 10, 39).WithArguments("telemetry.transforms.pipeline[0].redact_fields.fields[0]", "isuer", "'console.result' has no field 'isuer'; did you mean 'issuer'?"),

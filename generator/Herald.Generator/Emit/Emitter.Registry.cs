@@ -29,7 +29,9 @@ internal static partial class Emitter
                 string priority = e.Event.Priority is null ? "null" : CSharpString(e.Event.Priority);
                 string source = e.Event.Source is null ? "null" : CSharpString(e.Event.Source);
                 string kind = e.Event.Kind is null ? "" : ", kind: " + CSharpString(e.Event.Kind);
-                w.Line($"{EventDescriptor}.Create<{e.TypeName}>(priority: {priority}, source: {source}, fields: {fields}, redactedFields: {redacted}, redactableFields: {redactable}{kind}),");
+                // Most events have no doubles: the argument is left out rather than written empty.
+                string doubles = e.DoubleFields.Count == 0 ? "" : ", doubleFields: new string[] { " + string.Join(", ", e.DoubleFields.Select(CSharpString)) + " }";
+                w.Line($"{EventDescriptor}.Create<{e.TypeName}>(priority: {priority}, source: {source}, fields: {fields}, redactedFields: {redacted}, redactableFields: {redactable}{kind}{doubles}),");
             }
         }
         w.Line("});");

@@ -36,7 +36,8 @@ internal sealed record GenerationUnit
 /// <summary>The per-project registry: every valid event with its metadata.</summary>
 internal sealed record RegistryModel(string Namespace, EquatableArray<RegistryEntry> Events);
 
-internal sealed record RegistryEntry(string TypeName, EventInfo Event, EquatableArray<string> Fields, EquatableArray<string> RedactedFields, EquatableArray<string> RedactableFields);
+/// <summary>One event of the registry. <paramref name="DoubleFields"/>: payload paths of its schema-<c>number</c> values.</summary>
+internal sealed record RegistryEntry(string TypeName, EventInfo Event, EquatableArray<string> Fields, EquatableArray<string> RedactedFields, EquatableArray<string> RedactableFields, EquatableArray<string> DoubleFields);
 
 /// <summary>
 /// An event whose schema has errors. The generator emits an empty type of that name marked

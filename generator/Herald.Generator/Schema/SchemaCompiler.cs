@@ -71,6 +71,7 @@ internal sealed partial class SchemaCompiler
         var hintNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Emit.Emitter.RegistryClassName + ".g.cs" };
         var units = ImmutableArray.CreateBuilder<GenerationUnit>();
         var registry = ImmutableArray.CreateBuilder<RegistryEntry>();
+        IReadOnlyDictionary<string, ObjectModel> records = GeneratedRecords();
         foreach (FileContext ctx in _contexts.Values.OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
         {
             if (ctx.Failed || (ctx.Objects.Count == 0 && ctx.Enums.Count == 0)) continue;
@@ -89,7 +90,8 @@ internal sealed partial class SchemaCompiler
                     info,
                     root.Properties.Select(p => p.JsonName).ToEquatableArray(),
                     root.Properties.Where(p => p.Redact).Select(p => p.JsonName).ToEquatableArray(),
-                    root.Properties.Where((_, i) => Emit.Emitter.IsRedactable(root, i)).Select(p => p.JsonName).ToEquatableArray()));
+                    root.Properties.Where((_, i) => Emit.Emitter.IsRedactable(root, i)).Select(p => p.JsonName).ToEquatableArray(),
+                    DoubleFieldPaths.Of(root, records)));
             }
         }
 
@@ -101,6 +103,20 @@ internal sealed partial class SchemaCompiler
             _diagnostics.ToEquatableArray(),
             Placeholders(generatedTypes, hintNames),
             _notices.ToEquatableArray());
+    }
+
+    /// <summary>The records of every file that generates, by type name (two types of one name fail their files, ReportDuplicateTypeNames).</summary>
+    private Dictionary<string, ObjectModel> GeneratedRecords()
+    {
+        var records = new Dictionary<string, ObjectModel>(StringComparer.Ordinal);
+        foreach (FileContext ctx in _contexts.Values.Where(c => !c.Failed).OrderBy(c => c.NormalizedPath, StringComparer.Ordinal))
+        {
+            foreach (ObjectModel o in ctx.Objects)
+            {
+                if (!records.ContainsKey(o.Name)) records[o.Name] = o;
+            }
+        }
+        return records;
     }
 
     /// <summary><c>{stem}.g.cs</c>, or the first of <c>{stem}.2.g.cs</c>, <c>{stem}.3.g.cs</c>, ... not yet in <paramref name="taken"/> (which ignores case).</summary>

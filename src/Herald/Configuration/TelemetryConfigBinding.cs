@@ -30,6 +30,7 @@ internal static class TelemetryConfigBinding
         Text<TransportOptions>(R.Endpoint, t => t.Endpoint, (t, v) => t with { Endpoint = v }),
         Boolean<TransportOptions>(R.EnableTls, t => t.EnableTls, (t, v) => t with { EnableTls = v }),
         Text<TransportOptions>(R.Format, t => t.Format, (t, v) => t with { Format = v }),
+        Text<TransportOptions>(R.Encoding, t => t.Encoding, (t, v) => t with { Encoding = v }),
         Text<TransportOptions>(R.Compression, t => t.Compression, (t, v) => t with { Compression = v }),
         Text<TransportOptions>(R.AuthTokenEnv, t => t.AuthTokenEnv, (t, v) => t with { AuthTokenEnv = v }),
         Text<TransportOptions>(R.MetricPrefix, t => t.MetricPrefix, (t, v) => t with { MetricPrefix = v }),
@@ -97,6 +98,7 @@ internal static class TelemetryConfigBinding
         TransformsOptions f = Apply(TransformsKeys, options.Transforms, Child(section, R.Transforms));
         return options with
         {
+            Resource = BindAttributes(section.Find(R.Resource.Name)?.Value, options.Resource),
             Transport = t,
             Transports = list,
             Transforms = f with { Pipeline = transforms.Select(ToOptions).ToImmutableArray() },
@@ -128,6 +130,7 @@ internal static class TelemetryConfigBinding
                 items.Items.Add(node);
             }
         }
+        if (options.Resource is { IsEmpty: false } resource) section.Entries.Add(new ConfigEntry(R.Resource.Name, 0, 0, RenderAttributes(resource)));
         TransformsOptions transforms = options.Transforms ?? new TransformsOptions();
         ConfigNode f = Add(section, R.Transforms.Name, ConfigNode.Mapping(0, 0));
         Write(TransformsKeys, transforms, f);
@@ -137,6 +140,47 @@ internal static class TelemetryConfigBinding
             foreach (TransformOptions? transform in transforms.Pipeline) pipeline.Items.Add(RenderTransform(transform));
         }
         return section;
+    }
+
+    /// <summary>
+    /// A checked <c>resource</c> mapping as typed values: quoted text is a string; plain <c>true</c>/<c>false</c> a
+    /// boolean, a whole number a <see cref="long"/>, another number a <see cref="double"/>, anything else a string.
+    /// </summary>
+    private static ImmutableDictionary<string, object> BindAttributes(ConfigNode? node, ImmutableDictionary<string, object> empty)
+    {
+        if (node is not { Kind: ConfigNodeKind.Mapping }) return empty;
+        ImmutableDictionary<string, object>.Builder values = empty.ToBuilder();
+        foreach (ConfigEntry entry in node.Entries)
+        {
+            if (entry.Key.Trim().Length == 0 || entry.Value is not { Kind: ConfigNodeKind.Scalar, Value: { } text }) continue;
+            values[entry.Key] = entry.Value.Quoted ? text
+                : text is "true" or "false" ? text == "true"
+                : ConfigText.TryParseInteger(text, out long integer) ? integer
+                : ConfigText.TryParseNumber(text, out double number) && double.IsFinite(number) ? number
+                : text;
+        }
+        return values.ToImmutable();
+    }
+
+    /// <summary>Resource attributes as the file would write them; a value of another type renders as a mapping, which the checker refuses.</summary>
+    private static ConfigNode RenderAttributes(ImmutableDictionary<string, object> attributes)
+    {
+        ConfigNode mapping = ConfigNode.Mapping(0, 0);
+        foreach (KeyValuePair<string, object> pair in attributes.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            ConfigNode value = pair.Value switch
+            {
+                string text => ConfigNode.Scalar(text, 0, 0),
+                bool flag => ConfigNode.Scalar(flag ? "true" : "false", 0, 0),
+                long or int or short or sbyte or byte or ushort or uint => ConfigNode.Scalar(Convert.ToInt64(pair.Value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture), 0, 0),
+                double number when double.IsFinite(number) => ConfigNode.Scalar(Invariant(number), 0, 0),
+                float number when float.IsFinite(number) => ConfigNode.Scalar(Invariant(number), 0, 0),
+                null => ConfigNode.Scalar(null, 0, 0),
+                _ => ConfigNode.Mapping(0, 0),
+            };
+            Add(mapping, pair.Key, value);
+        }
+        return mapping;
     }
 
     private static void WriteConnection(TransportOptions t, ConfigNode into, bool withTypes)

@@ -17,7 +17,7 @@ namespace Herald.Publishing;
 /// <para><b>Producers.</b> A thread always emits through the same <see cref="ProducerShard"/> (its managed thread id
 /// modulo the shard count, one shard per core up to <see cref="MaxShards"/>, each created on first use), under that
 /// shard's gate: threads on different shards share no gate and no cache line per event. Under the gate an event is
-/// checked, stored as the latest of its type, stamped (clock, id, correlation) and queued — copied if it is a struct
+/// checked, stored as the latest of its type, stamped (clock, id, correlation, trace context) and queued — copied if it is a struct
 /// without references, else serialized into a line first. Events reach every transport in emit order per thread.</para>
 /// <para><b>The encoder</b> is whoever holds the buffer's writer lock: a worker, a step of
 /// <see cref="EncodeStepSize"/> entries at a time (also while its own send is in flight, so a slow transport does
@@ -101,6 +101,7 @@ internal sealed class EmitPipeline
     public void Enqueue<TEvent>(in TEvent evt) where TEvent : IEvent<TEvent>
     {
         string? correlation = Correlation.Current;
+        Activity? trace = EnvelopeTrace.Capture();
         long unixMs = _clock.NowUnixMs;
         ProducerShard shard = ShardOfThisThread();
         shard.Gate.Enter();
@@ -123,7 +124,7 @@ internal sealed class EmitPipeline
             if (EmitQueue.QueuesCopies<TEvent>() && !shard.Queue.ProducersSerialize())
             {
                 shard.CountEmitted();
-                while (!shard.Queue.TryAdd(format, in evt, unixMs, idSuffix, correlation))
+                while (!shard.Queue.TryAdd(format, in evt, unixMs, idSuffix, correlation, trace))
                 {
                     if (!MakeRoom(shard))
                     {
@@ -132,7 +133,7 @@ internal sealed class EmitPipeline
                     }
                 }
             }
-            else if (!EnqueueSerialized(shard, format, in evt, unixMs, idSuffix, correlation))
+            else if (!EnqueueSerialized(shard, format, in evt, unixMs, idSuffix, correlation, trace))
             {
                 return;
             }
@@ -169,8 +170,8 @@ internal sealed class EmitPipeline
     /// queued and no one is writing (no copy, no second core touching it), otherwise into the shard's scratch line, then
     /// its queue. Returns false if the event was dropped or rejected (counted).
     /// </summary>
-    private bool EnqueueSerialized<TEvent>(ProducerShard shard, EnvelopeFormat format, in TEvent evt, long unixMs, uint idSuffix, string? correlation)
-        where TEvent : IEvent<TEvent>
+    private bool EnqueueSerialized<TEvent>(ProducerShard shard, EnvelopeFormat format, in TEvent evt, long unixMs, uint idSuffix, string? correlation,
+        Activity? trace) where TEvent : IEvent<TEvent>
     {
         shard.Stamp.Update(unixMs);
         if (shard.Queue.IsEmpty && _buffer.WriterLock.TryEnter())
@@ -184,7 +185,7 @@ internal sealed class EmitPipeline
                     try
                     {
                         var json = new JsonOutput(_buffer);
-                        format.Write(ref json, in evt, shard.Stamp, idSuffix, correlation);
+                        format.Write(ref json, in evt, shard.Stamp, idSuffix, correlation, trace);
                         json.Complete();
                     }
                     catch (Exception ex)
@@ -209,7 +210,7 @@ internal sealed class EmitPipeline
         try
         {
             var json = new JsonOutput(scratch);
-            format.Write(ref json, in evt, shard.Stamp, idSuffix, correlation);
+            format.Write(ref json, in evt, shard.Stamp, idSuffix, correlation, trace);
             json.Complete();
             _limit.CheckLength(scratch.WrittenCount);
         }

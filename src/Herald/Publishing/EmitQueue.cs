@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -104,14 +105,14 @@ internal sealed class EmitQueue
     public bool IsEmpty => _positions.Head == Volatile.Read(ref _positions.Tail);
 
     /// <summary>Queues a copy of <paramref name="evt"/>; false when the queue is full.</summary>
-    public bool TryAdd<TEvent>(EnvelopeFormat format, in TEvent evt, long unixMs, uint idSuffix, string? correlation) where TEvent : IEvent<TEvent>
+    public bool TryAdd<TEvent>(EnvelopeFormat format, in TEvent evt, long unixMs, uint idSuffix, string? correlation, Activity? trace) where TEvent : IEvent<TEvent>
     {
         long head = _positions.Head;
         if (!_positions.HasRoom(1, _order.Length - Gap)) return false;
         int index = EventTypeIndex<TEvent>.Value;
         QueuedEvents?[] events = _events;
         if (index >= events.Length || events[index] is not QueuedEvents<TEvent> queued) queued = CreateQueued<TEvent>(format, index);
-        queued.Add(in evt, unixMs, idSuffix, correlation);
+        queued.Add(in evt, unixMs, idSuffix, correlation, trace);
         _order[head & _mask] = index;
         Volatile.Write(ref _positions.Head, head + 1); // publishes the slot to the encoder
         return true;
@@ -174,7 +175,7 @@ internal sealed class EmitQueue
         WriteOutcome outcome = _buffer.EndEvent();
         if (outcome == WriteOutcome.TooLarge)
         {
-            // Lines were measured when queued; a copy is measured only now (its correlation id or source may be long).
+            // Lines were measured when queued; a copy is measured only now (its correlation id, trace context or source may make it long).
             _buffer.CountDroppedByWriter(1);
             _rejectTooLarge?.Invoke(queued?.EventType ?? "event");
             outcome = WriteOutcome.Dropped;

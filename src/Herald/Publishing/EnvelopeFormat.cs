@@ -1,16 +1,17 @@
 using System;
 using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using Herald.Serialization;
 
 namespace Herald.Publishing;
 
 /// <summary>
-/// The charter v1.0 envelope around a payload, one line of NDJSON:
+/// The Herald envelope 1.1 (charter 1.0 plus the trace keys) around a payload, one line of NDJSON:
 /// <c>{"id":"evt_loop_1703001234567_a1b2c3","type":"loop.tick","source":"simulation_loop","target":null,
-/// "timestamp":1703001234.567,"payload":{...},"meta":{"correlation_id":null,"version":"1.0"}}\n</c>.
+/// "timestamp":1703001234.567,"payload":{...},"meta":{"correlation_id":null,"trace_id":null,"span_id":null,"version":"1.0"}}\n</c>.
 /// Everything fixed per event type is encoded once; per event only the clock, the id suffix, the
-/// correlation id and the payload are written.
+/// correlation id, the trace context and the payload are written.
 /// </summary>
 internal sealed class EnvelopeFormat
 {
@@ -18,7 +19,8 @@ internal sealed class EnvelopeFormat
     private readonly byte[] _idPrefix;
     private readonly byte[] _typeToTimestamp;
     private readonly byte[] _versionAndEnd;
-    private readonly byte[] _metaWithoutCorrelation;
+    private readonly byte[] _nullTraceVersionAndEnd;
+    private readonly byte[] _metaWithoutContext;
     private readonly ulong _redactions;
     private readonly JsonOutputOptions _options;
 
@@ -34,7 +36,9 @@ internal sealed class EnvelopeFormat
         _idPrefix = Utf8("{\"id\":" + Json("evt_" + module + "_").TrimEnd('"'));
         _typeToTimestamp = Utf8("\",\"type\":" + Json(eventType) + ",\"source\":" + Json(source) + ",\"target\":null,\"timestamp\":");
         _versionAndEnd = Utf8(",\"version\":" + Json(version) + "}}\n");
-        _metaWithoutCorrelation = Utf8(",\"meta\":{\"correlation_id\":null,\"version\":" + Json(version) + "}}\n");
+        _nullTraceVersionAndEnd = [.. EnvelopeTrace.Null, .. _versionAndEnd];
+        // The common case, neither a correlation scope nor an activity: the whole meta object in one copy.
+        _metaWithoutContext = [.. MetaStart, .. "null"u8, .. _nullTraceVersionAndEnd];
     }
 
     /// <summary>The format of <typeparamref name="TEvent"/>: source from the schema, else configuration, else <c>&lt;module&gt;_service</c>.</summary>
@@ -46,11 +50,12 @@ internal sealed class EnvelopeFormat
     public TransformPlan.ForEvent Checks { get; }
 
     /// <summary>
-    /// Writes one envelope line; <paramref name="idSuffix"/> is rendered as six hex digits. The format itself is
-    /// immutable, so producers and the queue's encoder may write the same event type at once, each with its own
-    /// <paramref name="stamp"/>.
+    /// Writes one envelope line; <paramref name="idSuffix"/> is rendered as six hex digits, <paramref name="trace"/> (from
+    /// <see cref="EnvelopeTrace.Capture"/>) gives the trace keys. The format itself is immutable, so producers and the
+    /// queue's encoder may write the same event type at once, each with its own <paramref name="stamp"/>.
     /// </summary>
-    public void Write<TEvent>(ref JsonOutput json, in TEvent evt, EnvelopeStamp stamp, uint idSuffix, string? correlationId) where TEvent : IEvent<TEvent>
+    public void Write<TEvent>(ref JsonOutput json, in TEvent evt, EnvelopeStamp stamp, uint idSuffix, string? correlationId, Activity? trace)
+        where TEvent : IEvent<TEvent>
     {
         EnvelopeFrame start = stamp.FrameOf(_typeIndex);
         if (start.Millis != stamp.Current) BuildFrame(start, stamp);
@@ -59,15 +64,26 @@ internal sealed class EnvelopeFormat
         JsonOutput.FormatHex6(idSuffix, frame.Slice(start.HexOffset));
         json.Options = _options;
         TEvent.WritePayload(ref json, in evt, _redactions);
-        if (correlationId is null)
+        if (trace is null)
         {
-            json.WriteRaw(_metaWithoutCorrelation);
+            if (correlationId is null)
+            {
+                json.WriteRaw(_metaWithoutContext);
+                return;
+            }
+            json.WriteRaw(MetaStart);
+            json.WriteString(correlationId);
+            json.WriteRaw(_nullTraceVersionAndEnd);
             return;
         }
-        json.WriteRaw(",\"meta\":{\"correlation_id\":"u8);
-        json.WriteString(correlationId);
+        json.WriteRaw(MetaStart);
+        if (correlationId is null) json.WriteNull();
+        else json.WriteString(correlationId);
+        EnvelopeTrace.Write(ref json, trace);
         json.WriteRaw(_versionAndEnd);
     }
+
+    private static ReadOnlySpan<byte> MetaStart => ",\"meta\":{\"correlation_id\":"u8;
 
     /// <summary>Everything before the payload, for the stamp's clock value: <c>{"id":"evt_loop_&lt;ms&gt;_&lt;hex6&gt;","type":...,"payload":</c>.</summary>
     private void BuildFrame(EnvelopeFrame start, EnvelopeStamp stamp)

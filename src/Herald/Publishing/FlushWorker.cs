@@ -291,9 +291,9 @@ internal sealed class FlushWorker
             {
                 (int length, int count) = NextBatch(chunk, offset, _options.Transport.Buffer.MaxBatchSize);
                 if (_dispatcher is { IsActive: true }) _dispatcher.Observe(chunk.Data.AsSpan(offset, length));
-                if (SendWithRetries(new TransportBatch(chunk.Data.AsMemory(offset, length), count)))
+                if (SendWithRetries(new TransportBatch(chunk.Data.AsMemory(offset, length), count)) is { } kept)
                 {
-                    sent += count;
+                    sent += kept; // the events the receiver refused to keep (partial success) count as dropped
                     sentBytes += length;
                 }
                 offset += length;
@@ -325,14 +325,15 @@ internal sealed class FlushWorker
     }
 
     /// <summary>
-    /// Sends one batch; false when it is given up (the caller counts it as dropped). In <c>block</c> mode a transient
+    /// Sends one batch; returns how many of its events the receiver kept (all of them unless it reported a partial
+    /// success), or null when the batch is given up (the caller counts it as dropped). In <c>block</c> mode a transient
     /// failure is retried with capped backoff for as long as the publisher runs — block mode loses nothing to an outage —
     /// and within <c>send_retry_limit</c> once shutdown has begun. In the drop modes the batch gets <c>send_retry_limit</c>
     /// retries; a batch that uses them all opens the circuit: until the cool-down (1 s, doubling to 30 s) has passed,
     /// batches are given up without a send, and then one batch gets one try — so a dead collector costs one send per
     /// cool-down instead of a retry storm, and the worker never sits on the buffer. The first success closes the circuit.
     /// </summary>
-    private bool SendWithRetries(TransportBatch batch)
+    private int? SendWithRetries(TransportBatch batch)
     {
         int retryLimit = _options.Transport.Worker.SendRetryLimit;
         bool block = _options.Transport.Worker.Backpressure == BackpressureMode.Block;
@@ -340,7 +341,7 @@ internal sealed class FlushWorker
         {
             // Open: given up at once (also during shutdown: the collector was dead a moment ago, so the shutdown timeout
             // is not spent on it). Past the cool-down, half-open: one try.
-            if (_stop.IsCancellationRequested || Stopwatch.GetTimestamp() < _circuitRetryAt) return false;
+            if (_stop.IsCancellationRequested || Stopwatch.GetTimestamp() < _circuitRetryAt) return null;
             retryLimit = 0;
         }
         bool mayDuplicate = false; // an earlier attempt may have delivered part of this batch
@@ -364,26 +365,28 @@ internal sealed class FlushWorker
             {
                 if (result.Outcome == SendOutcome.Success)
                 {
+                    int kept = batch.Count - Math.Clamp(result.Rejected, 0, batch.Count);
                     _lastFlushMs = elapsedMs;
-                    _lastBatchCount = batch.Count;
+                    _lastBatchCount = kept;
                     _lastBatchBytes = batch.Lines.Length;
                     _consecutiveFailures = 0;
                     _circuitCooldown = TimeSpan.Zero;
                     if (mayDuplicate) _resent += batch.Count;
-                    return true;
+                    if (result.Rejected > 0) _error = result.Error; // the receiver's reason for what it refused
+                    return kept;
                 }
                 _consecutiveFailures++;
                 _failuresTotal++;
                 _error = result.Error;
                 mayDuplicate |= result.PartlyDelivered;
             }
-            if (result.Outcome == SendOutcome.PermanentFailure) return false;
+            if (result.Outcome == SendOutcome.PermanentFailure) return null;
             if (block && _stop.IsCancellationRequested && stopSeenAt < 0) stopSeenAt = attempt;
             int spent = block ? (stopSeenAt < 0 ? -1 : attempt - stopSeenAt) : attempt;
             if (spent >= retryLimit)
             {
                 if (!block) OpenCircuit();
-                return false;
+                return null;
             }
             // In block mode the attempt count keeps growing; the backoff caps at 5 s (a peer's Retry-After at 60 s), and
             // shutdown cuts it short so the last retries fit in shutdown_timeout_seconds.

@@ -1,10 +1,11 @@
+using System.Diagnostics;
 using Herald.Serialization;
 
 namespace Herald.Publishing;
 
 /// <summary>
 /// The queued events of one <c>x-struct</c> event type whose value holds no references: copied on
-/// <c>Emit</c> with their clock, id and correlation id, written as envelopes later by the encoder. Entries are
+/// <c>Emit</c> with their clock, id, correlation id and activity, written as envelopes later by the encoder. Entries are
 /// added and taken in the order the <see cref="EmitQueue"/> records, so this needs no bounds of its own: it has as
 /// many slots as that queue.
 /// </summary>
@@ -28,6 +29,9 @@ internal sealed class QueuedEvents<TEvent>(EnvelopeFormat format, int capacity) 
         public TEvent Event;
         public long UnixMs;
         public string? Correlation;
+        // The activity itself, one reference (ids and flags held by value would take 24 bytes): its ids are fixed once
+        // it has started, so they are the ones it had at Emit even if it has stopped since.
+        public Activity? Trace;
         public uint IdSuffix;
     }
 
@@ -36,13 +40,14 @@ internal sealed class QueuedEvents<TEvent>(EnvelopeFormat format, int capacity) 
     private QueuePositions _positions;
 
     /// <summary>Producer side; made visible to the encoder by the <see cref="EmitQueue"/>'s own publication.</summary>
-    public void Add(in TEvent evt, long unixMs, uint idSuffix, string? correlation)
+    public void Add(in TEvent evt, long unixMs, uint idSuffix, string? correlation, Activity? trace)
     {
         ref Slot slot = ref _slots[_positions.Head & _mask];
         slot.Event = evt;
         slot.UnixMs = unixMs;
         slot.IdSuffix = idSuffix;
         slot.Correlation = correlation;
+        slot.Trace = trace;
         _positions.Head++;
     }
 
@@ -51,7 +56,7 @@ internal sealed class QueuedEvents<TEvent>(EnvelopeFormat format, int capacity) 
         ref Slot slot = ref _slots[_positions.Tail & _mask];
         stamp.Update(slot.UnixMs);
         var json = new JsonOutput(buffer);
-        format.Write(ref json, in slot.Event, stamp, slot.IdSuffix, slot.Correlation);
+        format.Write(ref json, in slot.Event, stamp, slot.IdSuffix, slot.Correlation, slot.Trace);
         json.Complete();
     }
 
@@ -60,8 +65,10 @@ internal sealed class QueuedEvents<TEvent>(EnvelopeFormat format, int capacity) 
     public override void RemoveOldest()
     {
         ref Slot slot = ref _slots[_positions.Tail & _mask];
-        // Let go of the correlation id; a slot without one is not written to, so the producer's cache line stays put.
+        // Let go of the correlation id and the activity; a slot without them is not written to, so the producer's cache
+        // line stays put.
         if (slot.Correlation is not null) slot.Correlation = null;
+        if (slot.Trace is not null) slot.Trace = null;
         _positions.Tail++;
     }
 }

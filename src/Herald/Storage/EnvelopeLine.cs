@@ -1,10 +1,14 @@
 using System;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
 namespace Herald.Storage;
 
-/// <summary>Reads the queryable fields of one charter envelope line, validating the whole line as JSON.</summary>
+/// <summary>
+/// Reads the queryable fields of one envelope line — Herald envelope 1.1, or charter 1.0 (without the trace keys) —
+/// validating the whole line as JSON.
+/// </summary>
 internal static class EnvelopeLine
 {
     /// <summary>
@@ -22,7 +26,8 @@ internal static class EnvelopeLine
             error = $"not UTF-8 (invalid byte 0x{line[bad]:X2} at byte {bad + 1})";
             return null;
         }
-        string? id = null, type = null, correlation = null;
+        string? id = null, type = null;
+        Meta meta = default;
         DateTimeOffset? time = null;
         string? timeError = null;
         try
@@ -38,7 +43,7 @@ internal static class EnvelopeLine
                 if (reader.ValueTextEquals("id"u8)) id = ReadString(ref reader);
                 else if (reader.ValueTextEquals("type"u8)) type = ReadString(ref reader);
                 else if (reader.ValueTextEquals("timestamp"u8)) time = EnvelopeTimestamp.Read(ref reader, out timeError);
-                else if (reader.ValueTextEquals("meta"u8)) correlation = ReadCorrelation(ref reader);
+                else if (reader.ValueTextEquals("meta"u8)) meta = ReadMeta(ref reader);
                 else reader.Skip();
             }
             while (reader.Read()) { } // throws on anything after the object
@@ -55,7 +60,14 @@ internal static class EnvelopeLine
         }
         error = type is null ? "no string 'type'" : id is null ? "no string 'id'" : time is null ? timeError ?? "no numeric 'timestamp'" : null;
         if (error is not null) return null;
-        return new StoredEvent(id!, type!, time!.Value, correlation, Encoding.UTF8.GetString(line), lineNumber);
+        // A span id and flags mean something only within a trace.
+        bool traced = meta.TraceId is not null;
+        return new StoredEvent(id!, type!, time!.Value, meta.CorrelationId, Encoding.UTF8.GetString(line), lineNumber)
+        {
+            TraceId = meta.TraceId,
+            SpanId = traced ? meta.SpanId : null,
+            TraceFlags = traced ? meta.TraceFlags : null,
+        };
     }
 
     /// <summary>At most 200 characters, control characters escaped: a reason goes to a terminal.</summary>
@@ -83,20 +95,26 @@ internal static class EnvelopeLine
         return null;
     }
 
-    private static string? ReadCorrelation(ref Utf8JsonReader reader)
+    private record struct Meta(string? CorrelationId, ActivityTraceId? TraceId, ActivitySpanId? SpanId, ActivityTraceFlags? TraceFlags);
+
+    /// <summary><c>meta</c>: a key whose value has the wrong type or form reads as absent; so does a <c>meta</c> that is not an object.</summary>
+    private static Meta ReadMeta(ref Utf8JsonReader reader)
     {
         reader.Read();
+        Meta meta = default;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
-            return null;
+            return meta;
         }
-        string? correlation = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("correlation_id"u8)) correlation = ReadString(ref reader);
+            if (reader.ValueTextEquals("correlation_id"u8)) meta.CorrelationId = ReadString(ref reader);
+            else if (reader.ValueTextEquals("trace_id"u8)) meta.TraceId = TraceContextFields.ReadTraceId(ref reader);
+            else if (reader.ValueTextEquals("span_id"u8)) meta.SpanId = TraceContextFields.ReadSpanId(ref reader);
+            else if (reader.ValueTextEquals("trace_flags"u8)) meta.TraceFlags = TraceContextFields.ReadFlags(ref reader);
             else reader.Skip();
         }
-        return correlation;
+        return meta;
     }
 }

@@ -21,7 +21,8 @@ internal enum HttpBatchFormat
 /// Renders a batch of NDJSON envelopes in a <see cref="HttpBatchFormat"/>. The CloudEvents mapping (docs/transports.md):
 /// <c>id</c>→<c>id</c>, <c>type</c>→<c>type</c>, <c>source</c>→<c>source</c>, <c>timestamp</c>→<c>time</c> (RFC 3339),
 /// <c>payload</c>→<c>data</c> with <c>datacontenttype</c> <c>application/json</c>, <c>meta.version</c>→<c>dataversion</c>,
-/// <c>meta.correlation_id</c>→<c>correlationid</c> (extension attributes), <c>target</c> dropped when null.
+/// <c>meta.correlation_id</c>→<c>correlationid</c> (extension attributes), <c>meta.trace_id</c>/<c>span_id</c>/<c>trace_flags</c>→
+/// <c>traceparent</c> (the Distributed Tracing extension), <c>target</c> dropped when null.
 /// </summary>
 internal static class HttpBatchFormats
 {
@@ -75,10 +76,20 @@ internal static class HttpBatchFormats
         {
             if (meta.TryGetProperty("version", out JsonElement version) && version.ValueKind == JsonValueKind.String) writer.WriteString("dataversion", version.GetString());
             if (meta.TryGetProperty("correlation_id", out JsonElement correlation) && correlation.ValueKind == JsonValueKind.String) writer.WriteString("correlationid", correlation.GetString());
+            if (TraceParent(meta) is { } traceParent) writer.WriteString("traceparent", traceParent);
         }
         if (e.TryGetProperty("target", out JsonElement target) && target.ValueKind == JsonValueKind.String) writer.WriteString("target", target.GetString());
         writer.WritePropertyName("data");
         e.GetProperty("payload").WriteTo(writer);
         writer.WriteEndObject();
+    }
+
+    /// <summary>The W3C <c>traceparent</c> of an envelope with a trace: <c>00-&lt;trace_id&gt;-&lt;span_id&gt;-&lt;flags, 2 hex&gt;</c>.</summary>
+    private static string? TraceParent(JsonElement meta)
+    {
+        if (!meta.TryGetProperty("trace_id", out JsonElement trace) || trace.ValueKind != JsonValueKind.String
+            || !meta.TryGetProperty("span_id", out JsonElement span) || span.ValueKind != JsonValueKind.String) return null;
+        byte flags = meta.TryGetProperty("trace_flags", out JsonElement f) && f.ValueKind == JsonValueKind.Number && f.TryGetByte(out byte value) ? value : (byte)0;
+        return string.Create(CultureInfo.InvariantCulture, $"00-{trace.GetString()}-{span.GetString()}-{flags:x2}");
     }
 }

@@ -1,8 +1,6 @@
 using System;
-using System.Globalization;
 using System.IO;
 using System.IO.Compression;
-using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
@@ -17,7 +15,7 @@ namespace Herald.Transports;
 /// </summary>
 /// <remarks>
 /// Outcomes: 2xx delivered; timeouts, connection errors, 408 and 5xx are transient (retried with exponential
-/// backoff and jitter); 429 and 503 honour <c>Retry-After</c>; any other 4xx drops the batch as poison, counted,
+/// backoff and jitter); 429, 502, 503 and 504 honour <c>Retry-After</c>; any other 4xx drops the batch as poison, counted,
 /// with the status code in <c>worker_error</c>. A batch the collector half-processed before failing is sent again
 /// whole: at-least-once, duplicates identified by the envelope <c>id</c>. One <see cref="HttpClient"/> and handler
 /// for the transport's lifetime, at most two connections. The token never appears in errors, status or logs: the
@@ -26,7 +24,6 @@ namespace Herald.Transports;
 /// </remarks>
 public sealed class HttpTransport : ITransport
 {
-    private const int MaxConnections = 2;
     private readonly HttpClient _client;
     private readonly Uri _endpoint;
     private readonly HttpBatchFormat _format;
@@ -34,29 +31,22 @@ public sealed class HttpTransport : ITransport
     private readonly TimeSpan _sendTimeout;
     private readonly AuthenticationHeaderValue? _authorization;
     private readonly CertificateTrust _trust;
-    private readonly string? _token;
+    private readonly string[] _secrets;
 
     /// <summary>Creates the transport from <c>telemetry.transport</c>.</summary>
     /// <exception cref="ArgumentException">The endpoint is not an http(s) URL, the token variable is not set, or the TLS settings cannot be used.</exception>
     public HttpTransport(TransportOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _endpoint = ParseEndpoint(options.Endpoint);
+        _endpoint = HttpExchange.ParseEndpoint(options.Endpoint);
         _format = HttpBatchFormats.Parse(options.Format);
         _gzip = options.Compression == TelemetryConfigRules.Gzip;
         _sendTimeout = TimeSpan.FromSeconds(options.SendTimeoutSeconds);
-        _token = BearerToken.FromEnvironment(options.AuthTokenEnv);
-        if (_token is not null) _authorization = new AuthenticationHeaderValue("Bearer", _token);
-        var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = MaxConnections,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = _sendTimeout,
-            AutomaticDecompression = DecompressionMethods.None,
-        };
+        string? token = BearerToken.FromEnvironment(options.AuthTokenEnv);
+        _secrets = token is null ? Array.Empty<string>() : new[] { token };
+        if (token is not null) _authorization = new AuthenticationHeaderValue("Bearer", token);
         _trust = CertificateTrust.From(options); // the system store unless tls_ca_file or tls_pin_sha256; explains refusals
-        handler.SslOptions.RemoteCertificateValidationCallback = _trust.Validate;
-        _client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _client = HttpExchange.CreateClient(_sendTimeout, _trust);
     }
 
     /// <inheritdoc />
@@ -66,27 +56,16 @@ public sealed class HttpTransport : ITransport
     public bool AuthEnabled => _authorization is not null;
 
     /// <inheritdoc />
-    public async ValueTask<SendResult> SendAsync(TransportBatch batch, CancellationToken cancellationToken)
+    public ValueTask<SendResult> SendAsync(TransportBatch batch, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_sendTimeout);
-        try
-        {
-            _trust.Forget();
-            using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = Content(batch) };
-            request.Headers.Authorization = _authorization;
-            using HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            return Classify(response);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return SendResult.Transient($"POST {_endpoint.GetLeftPart(UriPartial.Path)} timed out after {_sendTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
-        }
-        catch (HttpRequestException ex)
-        {
-            if (_trust.Explain(ex, _endpoint.GetLeftPart(UriPartial.Authority)) is { } refused) return SendResult.Transient(refused);
-            return SendResult.Transient(ServerText.Describe(ex, _token)); // may quote a malformed status line or header
-        }
+        var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = Content(batch) };
+        request.Headers.Authorization = _authorization;
+        return Send(request, cancellationToken);
+    }
+
+    private async ValueTask<SendResult> Send(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request) return await HttpExchange.PostAsync(_client, request, _sendTimeout, _trust, _secrets, delivered: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -113,31 +92,5 @@ public sealed class HttpTransport : ITransport
         }
         content.Headers.ContentType = new MediaTypeHeaderValue(HttpBatchFormats.MediaType(_format));
         return content;
-    }
-
-    private SendResult Classify(HttpResponseMessage response)
-    {
-        int code = (int)response.StatusCode;
-        if (code is >= 200 and < 300) return SendResult.Success;
-        // The reason phrase is the collector's text: it may echo the token or a credential.
-        string reason = ServerText.Scrub(response.ReasonPhrase, _token);
-        string status = reason.Length == 0 ? $"HTTP {code}" : $"HTTP {code} {reason}";
-        if (code is 429 or 503) return SendResult.Transient(status, RetryAfter(response));
-        if (code == 408 || code >= 500) return SendResult.Transient(status);
-        return SendResult.Permanent(status + ": the collector refused the batch; dropped as poison");
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        RetryConditionHeaderValue? retry = response.Headers.RetryAfter;
-        if (retry?.Delta is { } delta) return delta;
-        if (retry?.Date is { } date) return date - DateTimeOffset.UtcNow is { Ticks: > 0 } wait ? wait : TimeSpan.Zero;
-        return null;
-    }
-
-    private static Uri ParseEndpoint(string? endpoint)
-    {
-        if (Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)) return uri;
-        throw new ArgumentException($"endpoint '{endpoint}' is not an http(s) URL.", nameof(endpoint));
     }
 }

@@ -47,8 +47,17 @@ public readonly record struct SendResult(SendOutcome Outcome, string? Error = nu
     /// </summary>
     public bool PartlyDelivered { get; init; }
 
+    /// <summary>
+    /// On a success: how many events of the batch the receiver accepted the request for but refused to keep (an OTLP
+    /// <c>partial_success</c>); they count as dropped, the rest as flushed, and <see cref="Error"/> says why. 0: all kept.
+    /// </summary>
+    public int Rejected { get; init; }
+
     /// <summary>Delivered.</summary>
     public static SendResult Success => new(SendOutcome.Success);
+
+    /// <summary>Delivered, but the receiver refused to keep <paramref name="rejected"/> of the batch's events, for <paramref name="error"/>.</summary>
+    public static SendResult PartialSuccess(int rejected, string error) => new(SendOutcome.Success, error) { Rejected = rejected };
 
     /// <summary>A failure worth retrying, optionally after a delay the peer asked for.</summary>
     public static SendResult Transient(string error, TimeSpan? retryAfter = null) => new(SendOutcome.TransientFailure, error, retryAfter);

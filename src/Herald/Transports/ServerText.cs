@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -32,14 +33,18 @@ internal static class ServerText
     /// (<c>Bearer xyz</c>, <c>Basic xyz</c>, <c>Authorization: xyz</c>, <c>token=xyz</c>, <c>"api_key":"xyz"</c>, JWTs),
     /// on one line, cut to <see cref="MaxLength"/> characters. Empty for null.
     /// </summary>
-    public static string Scrub(string? text, string? token)
+    public static string Scrub(string? text, string? token) => ScrubAll(text, token is null ? Array.Empty<string>() : new[] { token });
+
+    /// <summary>As <see cref="Scrub(string?, string?)"/>, with several secrets (a token and header values).</summary>
+    public static string ScrubAll(string? text, IReadOnlyList<string> secrets)
     {
         if (string.IsNullOrEmpty(text)) return "";
         var builder = new StringBuilder(text.Length);
         foreach (char c in text) builder.Append(char.IsControl(c) ? ' ' : c);
         string scrubbed = builder.ToString();
-        if (token is { Length: > 0 })
+        foreach (string token in secrets)
         {
+            if (token.Length == 0) continue;
             scrubbed = scrubbed.Replace(token, Redacted, StringComparison.OrdinalIgnoreCase);
             string encoded = Uri.EscapeDataString(token);
             if (encoded != token) scrubbed = scrubbed.Replace(encoded, Redacted, StringComparison.OrdinalIgnoreCase);
@@ -55,4 +60,7 @@ internal static class ServerText
 
     /// <summary>An exception as <c>Type: scrubbed message</c>.</summary>
     public static string Describe(Exception exception, string? token) => exception.GetType().Name + ": " + Scrub(exception.Message, token);
+
+    /// <summary>An exception as <c>Type: scrubbed message</c>, without any of <paramref name="secrets"/>.</summary>
+    public static string DescribeAll(Exception exception, IReadOnlyList<string> secrets) => exception.GetType().Name + ": " + ScrubAll(exception.Message, secrets);
 }

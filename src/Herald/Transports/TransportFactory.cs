@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.IO;
 using System.Security.Cryptography;
 using Herald.Configuration;
+using Herald.Transports.Otlp;
 
 namespace Herald.Transports;
 
@@ -22,7 +23,7 @@ internal static class TransportFactory
         var transports = new ITransport[connections.Length];
         try
         {
-            for (int i = 0; i < transports.Length; i++) transports[i] = Create(connections[i], TelemetryConfigRules.ConnectionKey(list, i));
+            for (int i = 0; i < transports.Length; i++) transports[i] = Create(connections[i], TelemetryConfigRules.ConnectionKey(list, i), options);
         }
         catch
         {
@@ -35,8 +36,9 @@ internal static class TransportFactory
     /// <summary>The transport <paramref name="t"/>'s <c>type</c> names.</summary>
     /// <param name="t">The connection's settings.</param>
     /// <param name="key">The connection's key in errors: <c>telemetry.transport</c> or <c>telemetry.transports[i]</c>.</param>
-    /// <exception cref="TelemetryConfigException">The type is unknown, or the transport cannot be opened.</exception>
-    public static ITransport Create(TransportOptions t, string key)
+    /// <param name="telemetry">The whole configuration, for what a transport reads beyond its connection (otlp: <c>resource</c>, <c>source</c>, the event types).</param>
+    /// <exception cref="TelemetryConfigException">The type is unknown, the transport cannot be opened, or an environment variable it reads is malformed.</exception>
+    public static ITransport Create(TransportOptions t, string key, TelemetryOptions? telemetry = null)
     {
         TransportRule rule = TelemetryConfigRules.TransportOf(t.Type)
             ?? throw new TelemetryConfigException(new[] { new ConfigError(key + "." + TelemetryConfigRules.TransportType.Name, t.Type, TelemetryConfigRules.TransportType.Check(t.Type ?? "")!) });
@@ -49,6 +51,7 @@ internal static class TransportFactory
                 TransportKind.Http => new HttpTransport(t),
                 TransportKind.WebSocket => new WebSocketTransport(t),
                 TransportKind.Prometheus => new PrometheusTextfileTransport(t),
+                TransportKind.Otlp => new OtlpTransport(t, telemetry),
                 TransportKind.Stub => new StubTransport(),
                 _ => new StdoutTransport(),
             };

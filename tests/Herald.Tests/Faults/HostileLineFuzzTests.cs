@@ -31,6 +31,8 @@ public sealed class HostileLineFuzzTests : IDisposable
     [
         "\"id\":5", "\"id\":null", "\"id\":{}", "\"type\":[\"a\"]", "\"type\":false", "\"meta\":\"x\"", "\"meta\":[1]",
         "\"meta\":{\"correlation_id\":7}", "\"payload\":\"\\uD800\"", "\"payload\":\"\\u0000\"",
+        "\"meta\":{\"trace_id\":7,\"span_id\":[],\"trace_flags\":\"1\"}", "\"meta\":{\"trace_id\":\"\\uD800\",\"trace_flags\":1e400}",
+        "\"meta\":{\"trace_id\":\"0af7651916cd43dd8448eb211c80319c\",\"span_id\":\"XYZ\",\"trace_flags\":-300}",
     ];
 
     private static readonly byte[][] BadUtf8 = [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xFF], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]];

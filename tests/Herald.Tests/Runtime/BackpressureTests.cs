@@ -72,17 +72,18 @@ public sealed class BackpressureTests
     [Fact]
     public async Task Block_waits_once_per_emit_even_when_an_oversized_event_first_writes_everything_queued()
     {
-        // A 64 KiB buffer gives 24 KiB chunks (~100 ticks each) within an 88 KiB budget (room for a 64 KiB event beside a
-        // chunk in flight): ~366 ticks in all. The worker fills the first chunk and blocks sending it to a stalled
-        // transport; the rest waits in the emit queue (at most 192 of its 256 entries, so no Emit has to make room). An
-        // event too long for the queue's line ring then writes everything queued first (to keep emit order): some ticks
-        // find no room. That Emit may wait block_timeout_seconds in all, not once per entry (20 × 0.2 s = 4 s).
+        // A 64 KiB buffer gives three 24 KiB chunks (~86 ticks of ~284 bytes each) within an 88 KiB budget (room for a
+        // 64 KiB event beside a chunk in flight). The worker writes the first 200 ticks, sends the first chunk to a stalled
+        // transport and seals the others on a poll: every chunk is in use. The next 100 ticks wait in the emit queue (under
+        // half of its 256 entries, so producers neither serialize nor make room). An event too long for the queue's line
+        // ring then writes everything queued first (to keep emit order): the ticks find no room. That Emit may wait
+        // block_timeout_seconds in all, not once per entry (20 × 0.2 s = 4 s).
         var transport = new RecordingTransport { Delay = TimeSpan.FromMinutes(5) };
         await using var publisher = TelemetryPublisher.Create(
             Options(BackpressureMode.Block, maxBufferBytes: 64 * 1024, maxBatch: 10_000, blockTimeout: 0.2, shutdownTimeout: TimeSpan.FromSeconds(1)), transport);
         for (int i = 0; i < 200; i++) publisher.Emit(Tick(i));
         await Task.Delay(300); // a poll: the worker writes the first chunk and blocks sending it
-        for (int i = 200; i < 390; i++) publisher.Emit(Tick(i));
+        for (int i = 200; i < 300; i++) publisher.Emit(Tick(i));
         Assert.Equal(0, publisher.TransportStatus.DroppedMessages);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -94,7 +95,7 @@ public sealed class BackpressureTests
         Assert.True(status.DroppedMessages > 0, "the queued ticks that found no room after the one wait, and the event");
         Assert.Equal(status.EventsEmitted, status.PayloadsFlushedTotal + status.DroppedMessages + status.QueueLength);
         await publisher.DisposeAsync(); // cancels the stalled send after the 1 s shutdown timeout
-        AssertSettled(publisher.TransportStatus, 391);
+        AssertSettled(publisher.TransportStatus, 301);
     }
 
     [Fact]

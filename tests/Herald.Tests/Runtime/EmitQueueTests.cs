@@ -161,7 +161,7 @@ public sealed class EmitQueueTests
         int waiting = 0;
         void Add()
         {
-            Assert.True(queue.TryAdd(format, Tick(waiting), 0, 0, null));
+            Assert.True(queue.TryAdd(format, Tick(waiting), 0, 0, null, null));
             waiting++;
         }
         void Take()

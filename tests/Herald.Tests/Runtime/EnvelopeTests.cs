@@ -5,7 +5,7 @@ using static Herald.Tests.Runtime.PublisherTestKit;
 
 namespace Herald.Tests.Runtime;
 
-/// <summary>The charter v1.0 envelope, one per line.</summary>
+/// <summary>The Herald envelope 1.1 (charter 1.0 with the trace keys), one per line.</summary>
 public sealed class EnvelopeTests
 {
     [Fact]
@@ -35,7 +35,10 @@ public sealed class EnvelopeTests
         Assert.InRange(timestamp, (before - 20) / 1000.0, (after + 20) / 1000.0);
         Assert.Equal(long.Parse(id.Groups[1].Value) / 1000.0, timestamp, 3);
         Assert.Equal(Tick(7), LoopTick.Read(System.Text.Encoding.UTF8.GetBytes(e.GetProperty("payload").GetRawText())));
+        Assert.Equal(new[] { "correlation_id", "trace_id", "span_id", "version" }, e.GetProperty("meta").EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, e.GetProperty("meta").GetProperty("correlation_id").ValueKind);
+        Assert.Equal(JsonValueKind.Null, e.GetProperty("meta").GetProperty("trace_id").ValueKind); // no activity
+        Assert.Equal(JsonValueKind.Null, e.GetProperty("meta").GetProperty("span_id").ValueKind);
         Assert.Equal("1.0", e.GetProperty("meta").GetProperty("version").GetString());
 
         using var app = JsonDocument.Parse(lines[1]);
@@ -96,7 +99,7 @@ public sealed class EnvelopeTests
                 stamp.Update(ms);
                 output.ResetWrittenCount();
                 var json = new Herald.Serialization.JsonOutput(output);
-                format.Write(ref json, in tick, stamp, (uint)i, null);
+                format.Write(ref json, in tick, stamp, (uint)i, null, null);
                 json.Complete();
                 ReadOnlySpan<byte> line = output.WrittenSpan;
                 if (!line.StartsWith(prefix) || !System.Buffers.Text.Utf8Parser.TryParse(line.Slice(prefix.Length, 13), out long written, out _) || written != ms)

@@ -61,6 +61,7 @@ public sealed class HttpTransportTests
         Assert.Equal("simulation_loop", first.GetProperty("source").GetString());
         Assert.True(DateTimeOffset.TryParse(first.GetProperty("time").GetString(), out DateTimeOffset time) && Math.Abs((time - DateTimeOffset.UtcNow).TotalMinutes) < 5);
         Assert.Equal(0, first.GetProperty("data").GetProperty("tick").GetInt64());
+        Assert.False(first.TryGetProperty("traceparent", out _)); // emitted without an activity
     }
 
     [Fact]

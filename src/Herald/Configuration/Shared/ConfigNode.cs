@@ -35,6 +35,9 @@ internal sealed class ConfigNode
 
     public int Column { get; }
 
+    /// <summary>A scalar written in quotes: a string even when its text reads as a number or boolean (<c>resource</c> values).</summary>
+    public bool Quoted { get; set; }
+
     /// <summary>A mapping's entries in document order.</summary>
     public List<ConfigEntry> Entries { get; } = new List<ConfigEntry>();
 

@@ -15,6 +15,8 @@ internal enum ConfigValueKind
     Choice,
     Pipeline,
     TransportList,
+    /// <summary>A mapping of names to scalar values (string, number, boolean), e.g. <c>resource</c>.</summary>
+    Attributes,
 }
 
 /// <summary>The form a text value must have (<see cref="ConfigText.CheckForm"/>); <see cref="Any"/> accepts all text.</summary>
@@ -38,8 +40,9 @@ internal sealed class ConfigRule
 {
     public ConfigRule(string path, ConfigValueKind kind, string? defaultText = null, double min = double.NaN, double max = double.NaN,
         bool minExclusive = false, string[]? choices = null, ConfigTextForm form = ConfigTextForm.Any, bool connection = false,
-        bool tlsOnly = false, ConfigRule? atMost = null)
+        bool tlsOnly = false, ConfigRule? atMost = null, string? onlyFor = null)
     {
+        OnlyFor = onlyFor;
         Path = path;
         Name = path.Substring(path.LastIndexOf('.') + 1);
         Kind = kind;
@@ -81,6 +84,9 @@ internal sealed class ConfigRule
 
     /// <summary>Only allowed on a connection that uses TLS (<see cref="TelemetryConfigRules.UsesTls"/>).</summary>
     public bool TlsOnly { get; }
+
+    /// <summary>The one transport type that reads this connection key; on any other type it is an error. Null: every type may have it.</summary>
+    public string? OnlyFor { get; }
 
     /// <summary>A sibling key (given, or its default) this key's value may not exceed.</summary>
     public ConfigRule? AtMost { get; }
@@ -140,6 +146,7 @@ internal enum TransportKind
     Http,
     WebSocket,
     Prometheus,
+    Otlp,
     Stub,
 }
 
@@ -151,8 +158,10 @@ internal enum TransportKind
 internal sealed class TransportRule
 {
     public TransportRule(string type, TransportKind kind, ConfigRule? required = null, ConfigTextForm requiredForm = ConfigTextForm.Any,
-        string? requiredReason = null, bool allowedInList = true, string? defaultFileMode = null, string? defaultDirectoryMode = null)
+        string? requiredReason = null, bool allowedInList = true, string? defaultFileMode = null, string? defaultDirectoryMode = null,
+        bool requiredOptional = false)
     {
+        RequiredOptional = requiredOptional;
         Type = type;
         Kind = kind;
         Required = required;
@@ -170,6 +179,12 @@ internal sealed class TransportRule
 
     /// <summary>The connection key this transport cannot run without, or null.</summary>
     public ConfigRule? Required { get; }
+
+    /// <summary>
+    /// <see cref="Required"/> may be left out (the transport has a default for it); when it is given, it must have
+    /// <see cref="RequiredForm"/>, and <see cref="RequiredReason"/> says what it must be.
+    /// </summary>
+    public bool RequiredOptional { get; }
 
     /// <summary>The form <see cref="Required"/>'s value must have.</summary>
     public ConfigTextForm RequiredForm { get; }

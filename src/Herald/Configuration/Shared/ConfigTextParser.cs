@@ -303,7 +303,9 @@ internal sealed class ConfigTextParser
                     continue;
                 }
                 _pos++;
-                return ConfigNode.Scalar(value.ToString(), line, column);
+                ConfigNode quoted = ConfigNode.Scalar(value.ToString(), line, column);
+                quoted.Quoted = true;
+                return quoted;
             }
             if (c == '\\' && quote == '"')
             {

@@ -178,8 +178,21 @@ internal sealed class TelemetryConfigChecker
             ConfigNode? value = Lookup(transport, required.Name);
             string? text = value is { Kind: ConfigNodeKind.Scalar } ? value.Value : null;
             // Missing: reported at the type that requires it, with no value (the type's own value would read as this key's).
-            if (value is null) _issues.Add(new ConfigIssue(key + "." + required.Name, null, rule.RequiredReason, type.Line, type.Column));
+            if (value is null)
+            {
+                if (!rule.RequiredOptional) _issues.Add(new ConfigIssue(key + "." + required.Name, null, rule.RequiredReason, type.Line, type.Column));
+            }
             else if (value.Kind != ConfigNodeKind.Scalar || rule.CheckRequired(text) is not null) Report(key + "." + required.Name, value, rule.RequiredReason);
+        }
+        if (_checkTypes)
+        {
+            // A key only one type reads would be silently ignored on another (a json encoding on an http transport).
+            string typeName = Lookup(transport, TelemetryConfigRules.TransportType.Name) is { Kind: ConfigNodeKind.Scalar, Value: { } given } ? given : TelemetryConfigRules.TransportType.DefaultText!;
+            foreach (ConfigRule only in TelemetryConfigRules.All.Where(r => r.OnlyFor is not null && r.OnlyFor != typeName))
+            {
+                if (TelemetryConfigRules.TransportOf(typeName) is not null && Lookup(transport, only.Name) is { } set)
+                    Report(key + "." + only.Name, set, TelemetryConfigRules.OnlyForReason(only.OnlyFor!));
+            }
         }
         bool usesTls = TelemetryConfigRules.UsesTls(
             Lookup(transport, TelemetryConfigRules.EnableTls.Name) is { Kind: ConfigNodeKind.Scalar, Value: { } tls } && ConfigText.TryParseBoolean(tls, out bool on) && on,
@@ -384,6 +397,11 @@ internal sealed class TelemetryConfigChecker
             CheckTransportList(key, node);
             return false;
         }
+        if (rule.Kind == ConfigValueKind.Attributes)
+        {
+            CheckAttributes(key, node);
+            return false;
+        }
         if (node.Kind != ConfigNodeKind.Scalar)
         {
             Report(key, node, "must be a single value, not " + (node.Kind == ConfigNodeKind.Mapping ? "a mapping" : "a list"));
@@ -400,6 +418,23 @@ internal sealed class TelemetryConfigChecker
             return false;
         }
         return true;
+    }
+
+    /// <summary><c>resource</c>: names to one scalar value each (the value's type is read from how it is written).</summary>
+    private void CheckAttributes(string key, ConfigNode node)
+    {
+        if (node.Kind == ConfigNodeKind.Scalar && node.Value is null) return; // "resource:" with nothing
+        if (node.Kind != ConfigNodeKind.Mapping)
+        {
+            Report(key, node, TelemetryConfigRules.ResourceReason);
+            return;
+        }
+        foreach (ConfigEntry entry in node.Entries)
+        {
+            string entryKey = key + "." + entry.Key;
+            if (entry.Key.Trim().Length == 0) _issues.Add(new ConfigIssue(entryKey, null, "an attribute name must not be blank", entry.Line, entry.Column));
+            else if (entry.Value.Kind != ConfigNodeKind.Scalar || entry.Value.Value is null) Report(entryKey, entry.Value, TelemetryConfigRules.ResourceValueReason);
+        }
     }
 
     private void CheckPipeline(string key, ConfigNode node)

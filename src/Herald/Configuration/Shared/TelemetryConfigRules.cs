@@ -19,12 +19,17 @@ internal static class TelemetryConfigRules
 {
     public const string DefaultMetricPrefix = "townlet_telemetry";
 
+    /// <summary>The otlp <c>encoding</c> that sends OTLP/JSON instead of protobuf.</summary>
+    public const string JsonEncoding = "json";
+
     /// <summary>The <c>compression</c> that gzips request bodies.</summary>
     public const string Gzip = "gzip";
 
     public static readonly ConfigRule Enabled = new ConfigRule("enabled", ConfigValueKind.Boolean, "true");
     public static readonly ConfigRule Source = new ConfigRule("source", ConfigValueKind.Text);
     public static readonly ConfigRule ShutdownTimeoutSeconds = new ConfigRule("shutdown_timeout_seconds", ConfigValueKind.Number, "5", min: 0, max: 3600);
+    /// <summary>OpenTelemetry resource attributes (the otlp transport): names to string, number or boolean values.</summary>
+    public static readonly ConfigRule Resource = new ConfigRule("resource", ConfigValueKind.Attributes);
 
     public static readonly ConfigRule Transport = new ConfigRule("transport", ConfigValueKind.Section);
     // The keys transport types require come first: the transport rows name them, and the type key lists the rows.
@@ -42,15 +47,20 @@ internal static class TelemetryConfigRules
     // node_exporter usually runs as its own user, and the textfile holds only counters: readable by others.
     public static readonly TransportRule PrometheusTransport = new TransportRule("prometheus", TransportKind.Prometheus, FilePath,
         requiredReason: "required for the prometheus transport: the .prom file in node_exporter's textfile directory", defaultFileMode: "0644", defaultDirectoryMode: "0755");
+    // The endpoint is optional: without it the OTEL_EXPORTER_OTLP_* variables, else http://localhost:4318/v1/logs.
+    public static readonly TransportRule OtlpTransport = new TransportRule("otlp", TransportKind.Otlp, Endpoint, ConfigTextForm.HttpUrl,
+        "an http(s) URL for the otlp transport (the collector's base URL; /v1/logs is appended unless the path ends with it)", requiredOptional: true);
     public static readonly TransportRule StubTransport = new TransportRule("stub", TransportKind.Stub, allowedInList: false);
 
     /// <summary>Every transport type; <see cref="TransportType"/>'s choices are their names, in this order.</summary>
-    public static readonly TransportRule[] TransportRules = { StdoutTransport, FileTransport, TcpTransport, HttpTransport, WebSocketTransport, PrometheusTransport, StubTransport };
+    public static readonly TransportRule[] TransportRules = { StdoutTransport, FileTransport, TcpTransport, HttpTransport, WebSocketTransport, PrometheusTransport, OtlpTransport, StubTransport };
 
     public static readonly ConfigRule TransportType = new ConfigRule("transport.type", ConfigValueKind.Choice, StdoutTransport.Type,
         choices: Array.ConvertAll(TransportRules, t => t.Type), connection: true);
     public static readonly ConfigRule EnableTls = new ConfigRule("transport.enable_tls", ConfigValueKind.Boolean, "false", connection: true);
     public static readonly ConfigRule Format = new ConfigRule("transport.format", ConfigValueKind.Choice, "ndjson", choices: new[] { "ndjson", "json_array", "cloudevents" }, connection: true);
+    public static readonly ConfigRule Encoding = new ConfigRule("transport.encoding", ConfigValueKind.Choice, "protobuf", choices: new[] { "protobuf", JsonEncoding }, connection: true,
+        onlyFor: OtlpTransport.Type);
     public static readonly ConfigRule Compression = new ConfigRule("transport.compression", ConfigValueKind.Choice, "none", choices: new[] { "none", Gzip }, connection: true);
     public static readonly ConfigRule AuthTokenEnv = new ConfigRule("transport.auth_token_env", ConfigValueKind.Text, connection: true);
     public static readonly ConfigRule MetricPrefix = new ConfigRule("transport.metric_prefix", ConfigValueKind.Text, DefaultMetricPrefix, form: ConfigTextForm.MetricName, connection: true);
@@ -88,8 +98,8 @@ internal static class TelemetryConfigRules
     /// <summary>Every key, sections before their keys, in the order docs/configuration.md lists them.</summary>
     public static readonly ConfigRule[] All =
     {
-        Enabled, Source, ShutdownTimeoutSeconds,
-        Transport, TransportType, FilePath, Endpoint, EnableTls, Format, Compression, AuthTokenEnv, MetricPrefix, TlsCaFile, TlsPinSha256,
+        Enabled, Source, ShutdownTimeoutSeconds, Resource,
+        Transport, TransportType, FilePath, Endpoint, EnableTls, Format, Encoding, Compression, AuthTokenEnv, MetricPrefix, TlsCaFile, TlsPinSha256,
         SendTimeoutSeconds, FileMode, DirectoryMode, MaxFileBytes, RotateIntervalSeconds, RetainedFiles, CompressRotated, WorkerPollSeconds,
         Buffer, MaxBatchSize, MaxBufferBytes, MaxEventBytes, FlushIntervalTicks,
         Worker, Backpressure, BlockTimeoutSeconds, RestartLimit, SendRetryLimit,
@@ -123,6 +133,13 @@ internal static class TelemetryConfigRules
     public const string TlsOnlyReason = "only used with TLS (enable_tls: true, or an https:// or wss:// endpoint); set it, or remove this key";
 
     public const string AuthTokenUnsetReason = "the environment variable is not set (or empty)";
+
+    public const string ResourceReason = "must be a mapping of attribute names to string, number or true/false values, e.g. {service.name: my-game, deployment.environment: dev}";
+
+    public const string ResourceValueReason = "must be a string, a number or true/false";
+
+    /// <summary>Why a key that only one transport type reads is an error on another.</summary>
+    public static string OnlyForReason(string type) => $"only used by the {type} transport; remove it, or set type: {type}";
 
     public const string TransportListReason = "must be a non-empty list of transports, e.g. [{type: file, file_path: events.jsonl}, {type: http, endpoint: ...}]";
 

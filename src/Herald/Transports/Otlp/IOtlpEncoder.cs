@@ -1,0 +1,54 @@
+using System;
+
+namespace Herald.Transports.Otlp;
+
+/// <summary>Turns a batch of envelope lines into one <c>ExportLogsServiceRequest</c> body, into a buffer it reuses.</summary>
+internal interface IOtlpEncoder
+{
+    /// <summary>The request's <c>Content-Type</c>.</summary>
+    string ContentType { get; }
+
+    /// <summary>The request for <paramref name="lines"/> (newline-terminated envelopes); valid until the next call.</summary>
+    ReadOnlyMemory<byte> Encode(ReadOnlySpan<byte> lines);
+}
+
+/// <summary>What both encodings write the same way for each record.</summary>
+internal static class OtlpRecord
+{
+    /// <summary>The attribute names of the envelope's fields, namespaced so no payload field can collide with them.</summary>
+    public static ReadOnlySpan<byte> EventId => "herald.event.id"u8;
+
+    public static ReadOnlySpan<byte> EventSource => "herald.event.source"u8;
+
+    public static ReadOnlySpan<byte> EventVersion => "herald.event.version"u8;
+
+    public static ReadOnlySpan<byte> CorrelationId => "herald.correlation_id"u8;
+
+    public static ReadOnlySpan<byte> EventTarget => "herald.event.target"u8;
+
+    /// <summary>
+    /// The severity number and text: the payload's <c>severity</c> when it names a level (its text kept), else the
+    /// event type's priority (an unknown <c>severity</c> text is still kept as the text).
+    /// </summary>
+    public static int Severity(in OtlpEnvelope envelope, OtlpPayloadTypes.EventInfo info, out RawString text)
+    {
+        if (envelope.Severity.Present)
+        {
+            text = envelope.Severity;
+            int named = envelope.Severity.Escaped ? 0 : OtlpSeverity.FromText(envelope.Severity.Raw);
+            return named != 0 ? named : info.SeverityNumber;
+        }
+        text = info.SeverityText.Length == 0 ? default : new RawString(info.SeverityText, escaped: false);
+        return info.SeverityNumber;
+    }
+
+    /// <summary>The body: the payload's string <c>message</c>, else the event type.</summary>
+    public static RawString Body(in OtlpEnvelope envelope) => envelope.Message.Present ? envelope.Message : envelope.Type;
+
+    /// <summary>The length of the first line of <paramref name="rest"/>, without its newline.</summary>
+    public static int LineLength(ReadOnlySpan<byte> rest)
+    {
+        int newline = rest.IndexOf((byte)'\n');
+        return newline < 0 ? rest.Length : newline;
+    }
+}

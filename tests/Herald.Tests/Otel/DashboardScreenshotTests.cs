@@ -6,7 +6,7 @@ namespace Herald.Tests.Otel;
 /// <summary>
 /// The dashboard's structured-logs page with the sample's events, captured by headless Chromium over the DevTools
 /// protocol (a plain <c>chromium --screenshot</c> catches the page before it has rendered anything). The run's events
-/// reach the dashboard as OTLP log records inside the sample's per-second Activities; the page is waited on until it
+/// reach the dashboard through Herald's otlp transport, inside the sample's per-second Activities; the page is waited on until it
 /// shows <c>loop.tick</c> rows, and the PNG is checked to hold something. Written to <see cref="OutputVariable"/>, else
 /// <c>artifacts/screenshots/aspire-structured-logs.png</c> (docs/screenshots/capture-dashboard.sh refreshes
 /// docs/images/aspire-structured-logs.png with it).
@@ -43,7 +43,7 @@ public sealed class DashboardScreenshotTests
 
         await using AspireDashboard dashboard = await AspireDashboard.StartAsync();
         var clock = Stopwatch.StartNew();
-        (SimResult result, string failedTrace) = SendSampleRun(dashboard);
+        (SimResult result, string failedTrace) = await SendSampleRunAsync(dashboard);
         long sent = result.EventsPerType.Values.Sum();
         await dashboard.WaitForLogsAsync((int)sent, resource: "townlet");
         TimeSpan sending = clock.Elapsed;
@@ -71,10 +71,10 @@ public sealed class DashboardScreenshotTests
     private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     /// <summary>
-    /// Ten simulated seconds of the sample, with a failing tick and a failing aggregation, through the OpenTelemetry
-    /// SDK to the dashboard, as service <c>townlet</c>; each second is its own trace. Returns the failed second's trace id.
+    /// Ten simulated seconds of the sample, with a failing tick, through Herald's otlp transport to the dashboard, as
+    /// service <c>townlet</c>; each second is its own trace. Returns the failed second's trace id.
     /// </summary>
-    private static (SimResult Result, string FailedTrace) SendSampleRun(AspireDashboard dashboard)
+    private static async Task<(SimResult Result, string FailedTrace)> SendSampleRunAsync(AspireDashboard dashboard)
     {
         using var source = new ActivitySource(SimTracing.SourceName + ".Screenshot." + Guid.NewGuid().ToString("N"));
         using ActivityListener listener = SimTracing.Listen(source);
@@ -85,9 +85,17 @@ public sealed class DashboardScreenshotTests
             ActivityStopped = a => { if (a.Status == ActivityStatusCode.Error) failed.Add(a.TraceId.ToHexString()); },
         };
         ActivitySource.AddActivityListener(watcher);
-        using var sender = new OtelSdkSender(dashboard.LogsEndpoint, "townlet", scope: "Herald");
-        var settings = new SimSettings { Ticks = 600, FailAtTick = 450, Tracing = source };
-        SimResult result = new Simulation(settings, new OtelSdkSink(sender)).Run();
+        var options = new TelemetryOptions
+        {
+            Resource = System.Collections.Immutable.ImmutableDictionary<string, object>.Empty.Add("service.name", "townlet"),
+            Transport = new TransportOptions { Type = "otlp", Endpoint = dashboard.OtlpUrl.ToString() },
+        };
+        SimResult result;
+        await using (TelemetryPublisher publisher = TelemetryPublisher.Create(options))
+        {
+            result = new Simulation(new SimSettings { Ticks = 600, FailAtTick = 450, Tracing = source }, publisher).Run();
+            await publisher.FlushAsync();
+        }
         return (result, Assert.Single(failed));
     }
 }

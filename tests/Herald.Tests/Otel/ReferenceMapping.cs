@@ -1,29 +1,16 @@
-using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.Tests.Otel;
 
 /// <summary>
-/// A telemetry sink that logs each event through the OpenTelemetry SDK (<see cref="OtelSdkSender"/>), as one OTLP
-/// log record the way Herald's otlp transport writes it: event name = the event type, body = the payload's string
-/// <c>message</c> or else the event type, severity from the payload's <c>severity</c>, attributes = the payload's
-/// top-level fields (objects and arrays as their JSON text). Lets the simulation feed a real receiver through the
-/// reference sender, inside its own Activities.
+/// An event's payload as the reference sender's record, the way Herald's otlp transport maps it: event name = the
+/// event type, body = the payload's string <c>message</c> or else the event type, level from the payload's
+/// <c>severity</c>, attributes = the payload's top-level fields in order (whole numbers as long, other numbers as
+/// double, objects and arrays as their JSON text — the receiver keeps every value as a string anyway).
 /// </summary>
-internal sealed class OtelSdkSink(OtelSdkSender sender) : ITelemetrySink
+internal static class ReferenceMapping
 {
-    private readonly StubTelemetrySink _stub = new();
-    private readonly ArrayBufferWriter<byte> _buffer = new();
-
-    public void Emit<TEvent>(in TEvent evt) where TEvent : IEvent<TEvent>
-    {
-        _buffer.Clear();
-        TEvent.Write(_buffer, in evt);
-        sender.Log(Record(TEvent.EventType, _buffer.WrittenSpan));
-        _stub.Emit(in evt);
-    }
-
     public static ReferenceRecord Record(string eventType, ReadOnlySpan<byte> payload)
     {
         using JsonDocument document = JsonDocument.Parse(payload.ToArray());
@@ -50,10 +37,4 @@ internal sealed class OtelSdkSink(OtelSdkSender sender) : ITelemetrySink
         }
         return new ReferenceRecord(eventType, attributes, message ?? eventType, level);
     }
-
-    public TransportStatus TransportStatus => _stub.TransportStatus;
-    public TEvent? Latest<TEvent>() where TEvent : IEvent<TEvent> => default;
-    public bool TryGetLatest<TEvent>(out TEvent evt) where TEvent : IEvent<TEvent> => _stub.TryGetLatest(out evt);
-    public Task FlushAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

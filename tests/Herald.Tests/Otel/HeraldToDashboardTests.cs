@@ -156,6 +156,42 @@ public sealed class HeraldToDashboardTests(SharedDashboard shared) : IDisposable
         Assert.True(elapsed < TimeSpan.FromSeconds(120), $"{envelopes.Count} events through the sample and back in {elapsed.TotalSeconds:0.0} s");
     }
 
+    [Fact]
+    public async Task A_receiver_restarted_mid_run_gets_every_event_sent_while_it_was_down_once_and_nothing_is_dropped()
+    {
+        await using AspireDashboard own = await AspireDashboard.StartAsync();
+        string service = SharedDashboard.UniqueService("restart");
+        TelemetryOptions options = HeraldOtlp(own, service, "protobuf", Path.Combine(_dir, "events.jsonl")) with
+        {
+            Transports = [new TransportOptions { Type = "otlp", Endpoint = own.OtlpUrl.ToString(), Worker = new WorkerOptions { Backpressure = BackpressureMode.Block } }],
+        };
+        await using TelemetryPublisher publisher = TelemetryPublisher.Create(options);
+        static IEnumerable<string> Ticks(IEnumerable<StoredLog> logs) => logs.Select(l => l.Attribute("tick")!).Order(StringComparer.Ordinal);
+        static IEnumerable<string> Expected(int from, int to) => Enumerable.Range(from, to - from + 1).Select(i => i.ToString(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal);
+
+        for (int tick = 1; tick <= 50; tick++) publisher.Emit(new LoopTick { Tick = tick, DurationMs = 0.5, AgentCount = 1, EventsEmitted = 1 });
+        await publisher.FlushAsync();
+        Assert.Equal(Expected(1, 50), Ticks(await own.WaitForLogsAsync(50, resource: service)));
+
+        own.Kill();
+        for (int tick = 51; tick <= 100; tick++) publisher.Emit(new LoopTick { Tick = tick, DurationMs = 0.5, AgentCount = 1, EventsEmitted = 1 });
+        Task flushing = publisher.FlushAsync();
+        var clock = Stopwatch.StartNew();
+        while (publisher.TransportStatus.SendFailuresTotal == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the transport never tried the stopped receiver");
+            await Task.Delay(20);
+        }
+        await own.RestartAsync();
+        await flushing.WaitAsync(TimeSpan.FromSeconds(60));
+
+        IReadOnlyList<StoredLog> after = await own.WaitForLogsAsync(50, resource: service);
+        Assert.Equal(Expected(51, 100), Ticks(after)); // each once; the first 50 were acknowledged before the restart
+        TransportStatus status = publisher.TransportStatus;
+        Assert.Equal((100L, 100L, 0L), (status.EventsEmitted, status.PayloadsFlushedTotal, status.DroppedMessages));
+        Assert.True(status.SendFailuresTotal > 0);
+    }
+
     /// <summary>Envelope seconds with millisecond decimals (<c>1703001234.567</c>) as exact nanoseconds.</summary>
     private static ulong TimeUnixNano(JsonElement timestamp)
     {

@@ -54,7 +54,7 @@ catch (TelemetryConfigException ex)
 
 var settings = new SimSettings
 {
-    Ticks = args_.Ticks, Seed = args_.Seed, FailAtTick = args_.FailAtTick, Console = commands, TickHealthEvery = args_.TickHealthEvery,
+    Ticks = args_.Ticks, Seed = args_.Seed, FailAtTick = args_.FailAtTick, FailAggregationRun = args_.FailAggregation, Console = commands, TickHealthEvery = args_.TickHealthEvery,
     SnapshotDirectory = Path.Combine("telemetry", "snapshots"),
 };
 if (args_.Sweep)
@@ -65,6 +65,11 @@ if (args_.Sweep)
 }
 
 Console.WriteLine($"Townlet: {args_.Ticks:N0} ticks, seed {args_.Seed}; telemetry from {origin}: {TelemetrySettings.Describe(options)}");
+
+// Each simulated second runs inside an Activity; listening makes them real, so every event carries a trace id.
+using System.Diagnostics.ActivityListener? tracing = SimTracing.ShouldListen(args_.Trace, options.Connections.Select(t => t.Type))
+    ? SimTracing.Listen() : null;
+if (tracing is not null) Console.WriteLine($"traces: every simulated second is an Activity '{SimTracing.SecondActivity}' of '{SimTracing.SourceName}'; its events carry its trace id");
 
 // Warm up both paths first (the project compiles every method fully optimized on first use, see the csproj), so
 // neither measured run pays for the JIT or for first-use costs (console commands, failure snapshots).

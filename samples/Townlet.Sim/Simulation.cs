@@ -24,6 +24,10 @@ internal sealed record SimSettings
     public string? SnapshotDirectory { get; init; }
     /// <summary>One in this many metric aggregation jobs fails, chosen by the seed.</summary>
     public int AggregationFailureOneIn { get; init; } = 4;
+    /// <summary>The metric aggregation job's run with this number (1: the first) fails too, whatever the seed chose.</summary>
+    public int? FailAggregationRun { get; init; }
+    /// <summary>Each simulated second runs inside an Activity of this source (<see cref="SimTracing"/>); null: none.</summary>
+    public ActivitySource? Tracing { get; init; } = SimTracing.Source;
 }
 
 /// <summary>What a run measured.</summary>
@@ -34,7 +38,8 @@ internal sealed record SimResult(int Ticks, double AverageTickMicroseconds, long
 /// The game loop: a fixed-step <see cref="Town"/> and the telemetry a game emits around it — <c>loop.tick</c> every tick,
 /// <c>loop.health</c> from the live transport status, <c>console.result</c> per console command, <c>loop.failure</c>
 /// when a tick throws, the metric aggregation job every 30 simulated seconds, agents' connection lifecycle, and
-/// <c>app.event</c>/<c>app.metric</c>. The same loop runs against the real publisher and the stub, so the
+/// <c>app.event</c>/<c>app.metric</c>. Each simulated second runs inside an Activity when someone listens
+/// (<see cref="SimTracing"/>), so its events carry a trace id. The same loop runs against the real publisher and the stub, so the
 /// difference in tick time is what telemetry costs.
 /// </summary>
 internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
@@ -43,6 +48,7 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
     private const int AggregationEveryTicks = 30 * Town.TicksPerSecond;
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
     private int _emittedThisTick;
+    private int _aggregationRuns;
 
     public Action<long>? OnTick { get; init; }
 
@@ -60,10 +66,16 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
         double windowMs = 0;
         var wall = Stopwatch.StartNew();
         var world = new WorldTelemetry(town);
+        Activity? second = SimTracing.StartSecond(settings.Tracing, 1, settings.Seed);
         foreach (Agent agent in town.Agents) Connect(town, agent);
 
         for (long tick = 1; tick <= settings.Ticks; tick++)
         {
+            if (tick % Town.TicksPerSecond == 1 && tick > 1)
+            {
+                SimTracing.EndSecond(second, tick - 1);
+                second = SimTracing.StartSecond(settings.Tracing, tick, settings.Seed);
+            }
             long started = Stopwatch.GetTimestamp();
             _emittedThisTick = 0;
             try
@@ -108,6 +120,7 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
                 double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 lastFailure = Failure(town, tick, ms, failures, ex, lastHealth);
                 Emit(lastFailure);
+                SimTracing.Failed(second, ex);
             }
             publisher?.Tick(tick);
             long elapsed = Stopwatch.GetTimestamp() - started;
@@ -116,6 +129,7 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
             OnTick?.Invoke(tick);
         }
         foreach (Agent agent in town.Agents.Where(a => a.ConnectionId is not null)) Disconnect(town, agent, "shutdown");
+        SimTracing.EndSecond(second, settings.Ticks);
         double averageMicros = totalTicks * 1e6 / Stopwatch.Frequency / settings.Ticks;
         return new SimResult(settings.Ticks, averageMicros, failures, _counts, town.Checksum(), lastFailure, wall.Elapsed.TotalSeconds);
     }
@@ -223,7 +237,9 @@ internal sealed class Simulation(SimSettings settings, ITelemetrySink sink)
         const string Job = "aggregate_mission_metrics";
         double started = Now(town);
         Emit(new MetricsAggregationStarted { JobId = Job, StartedAt = started });
-        if (town.Random.Next(settings.AggregationFailureOneIn) == 0)
+        _aggregationRuns++;
+        bool fails = town.Random.Next(settings.AggregationFailureOneIn) == 0; // drawn every run: the world stays the same
+        if (fails || _aggregationRuns == settings.FailAggregationRun)
         {
             Emit(new MetricsAggregationFailed { JobId = Job, ErrorMessage = "Connection to the metrics store lost", ErrorType = "MetricsStoreConnectionError", FailedAt = started + 0.25 });
             return;

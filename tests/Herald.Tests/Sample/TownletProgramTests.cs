@@ -10,30 +10,10 @@ public sealed class TownletProgramTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("herald-townlet-run-").FullName;
 
-    /// <summary>
-    /// The sample in its own build output (…/samples/Townlet.Sim/bin/&lt;configuration&gt;/&lt;tfm&gt;/), where its
-    /// dependencies are; the copy beside the tests leans on the test host's shared frameworks.
-    /// </summary>
-    private static readonly string SampleAssembly = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..",
-        "samples", "Townlet.Sim", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, new DirectoryInfo(AppContext.BaseDirectory).Name, "Townlet.Sim.dll"));
-
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private async Task<(int ExitCode, string Out, string Err)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(SampleAssembly);
-        foreach (string arg in args) start.ArgumentList.Add(arg);
-        foreach (string inherited in start.Environment.Keys.Where(k => k.StartsWith("TELEMETRY__", StringComparison.OrdinalIgnoreCase)).ToList())
-            start.Environment.Remove(inherited);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Out, string Err)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
+        TownletProcess.RunAsync(_dir, args, environment);
 
     [Theory]
     [InlineData("--telemetry:transport:type=websocket --telemetry:transport:endpoint=localhost:9000", "telemetry.transport.endpoint = localhost:9000: required for the websocket transport, as a ws(s) URL")]
@@ -117,5 +97,19 @@ public sealed class TownletProgramTests : IDisposable
             , counters);
         Assert.All(lines, line => Assert.All(counters, c => Assert.Contains(" " + c + "=", line)));
         Assert.Contains("worker_alive=true", lines[^1]);
+    }
+
+    [Fact]
+    public async Task Trace_makes_the_run_listen_to_its_seconds_and_says_so()
+    {
+        var environment = new Dictionary<string, string> { ["TELEMETRY__TRANSPORT__FILE_PATH"] = Path.Combine(_dir, "events.jsonl") };
+        var (exitCode, traced, stderr) = await RunAsync(["--ticks", "120", "--no-progress", "--trace"], environment);
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+        Assert.Contains("traces: every simulated second is an Activity 'townlet.second' of 'Townlet.Sim'", traced);
+
+        var (plainExit, plain, plainErr) = await RunAsync(["--ticks", "120", "--no-progress"], environment);
+        Assert.True(plainExit == 0, $"exit {plainExit}: {plainErr}");
+        Assert.DoesNotContain("traces:", plain);
+        Assert.Contains("--trace ", (await RunAsync(["--help"])).Out);
     }
 }

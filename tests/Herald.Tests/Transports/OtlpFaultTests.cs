@@ -231,4 +231,46 @@ public sealed class OtlpFaultTests
         AssertLedger(status, 10);
         Assert.Equal((flushed, dropped), (status.PayloadsFlushedTotal, status.DroppedMessages));
     }
+
+    private static string NestedText(int depth) => string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "1" + new string('}', depth);
+
+    private static JsonElement Nested(int depth)
+    {
+        using JsonDocument document = JsonDocument.Parse(NestedText(depth), new JsonDocumentOptions { MaxDepth = depth + 1 });
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>
+    /// Free-form JSON is written as it is given, at any depth (a JsonDocument parsed with its default options nests up
+    /// to 64 levels, 66 in the envelope). Values down to 64 levels of the payload are nested values; a deeper one is a
+    /// string of its JSON text, so nothing is lost and the encoders' recursion is bounded.
+    /// </summary>
+    [Theory]
+    [InlineData(null, 64)]
+    [InlineData("json", 64)]
+    [InlineData(null, 5000)]
+    [InlineData("json", 5000)]
+    public async Task Deeply_nested_free_form_details_are_delivered_and_the_worker_keeps_running(string? encoding, int depth)
+    {
+        await using OtlpCollector collector = await OtlpCollector.StartAsync();
+        TelemetryOptions options = Otlp(collector.BaseUrl, encoding: encoding);
+        var transport = new OtlpTransport(options.Transport, options, _ => null);
+        TransportStatus status;
+        await using (var publisher = TelemetryPublisher.Create(options, transport))
+        {
+            publisher.Emit(new AppEvent { Source = "deep", Message = "deep", Details = Nested(depth) });
+            publisher.Emit(new AppEvent { Source = "flat", Message = "flat" });
+            await publisher.FlushAsync();
+            status = publisher.TransportStatus;
+        }
+        AssertLedger(status, 2);
+        Assert.Equal((2L, 0L, 0, true), (status.PayloadsFlushedTotal, status.DroppedMessages, status.WorkerRestartCount, status.WorkerAlive));
+        Assert.Null(status.WorkerError);
+        List<LogRecord> records = collector.Requests.SelectMany(r => Decode(r.Body, encoding == "json").Records).ToList();
+        Assert.Equal(["string:deep", "string:flat"], records.Select(r => r.Attr("source")));
+        // details is at depth 1 of the payload: 63 objects nested as values, the 64th and below as their text.
+        const int Nesting = 63;
+        string expected = string.Concat(Enumerable.Repeat("kvlist{a=", Nesting)) + "string:" + NestedText(depth - Nesting) + new string('}', Nesting);
+        Assert.Equal(expected, records[0].Attr("details"));
+    }
 }

@@ -273,4 +273,21 @@ public sealed class OtlpFaultTests
         string expected = string.Concat(Enumerable.Repeat("kvlist{a=", Nesting)) + "string:" + NestedText(depth - Nesting) + new string('}', Nesting);
         Assert.Equal(expected, records[0].Attr("details"));
     }
+
+    /// <summary>
+    /// A header written with ':' instead of '=' puts the credential before the first '=' (base64 padding): the entry's
+    /// "name" is then the secret itself, and it must not be quoted either.
+    /// </summary>
+    [Theory]
+    [InlineData("Authorization: Basic dXNlcjpzM2NyM3Q=")]
+    [InlineData("x-tenant=a,Authorization Bearer dXNlcjpzM2NyM3Q==")]
+    public void A_header_entry_whose_name_holds_the_credential_is_not_quoted(string headers)
+    {
+        var env = new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_HEADERS"] = headers };
+        var ex = Assert.Throws<TelemetryConfigException>(() => new OtlpTransport(new TransportOptions { Type = "otlp" }, new TelemetryOptions(), k => env.GetValueOrDefault(k)));
+        ConfigError error = Assert.Single(ex.Errors);
+        Assert.Equal(("OTEL_EXPORTER_OTLP_HEADERS", (string?)null), (error.Key, error.Value));
+        Assert.DoesNotContain("dXNlcjpzM2NyM3Q", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("dXNlcjpzM2NyM3Q", error.Reason, StringComparison.Ordinal);
+    }
 }

@@ -51,11 +51,12 @@ internal sealed class EnvelopeFormat
 
     /// <summary>
     /// Writes one envelope line; <paramref name="idSuffix"/> is rendered as six hex digits, <paramref name="trace"/> (from
-    /// <see cref="EnvelopeTrace.Capture"/>) gives the trace keys. The format itself is immutable, so producers and the
+    /// <see cref="EnvelopeTrace.Capture"/>) gives the trace keys, with <paramref name="traceFlags"/> as copied at Emit (null:
+    /// the activity's own, for a line written at Emit). The format itself is immutable, so producers and the
     /// queue's encoder may write the same event type at once, each with its own <paramref name="stamp"/>.
     /// </summary>
-    public void Write<TEvent>(ref JsonOutput json, in TEvent evt, EnvelopeStamp stamp, uint idSuffix, string? correlationId, Activity? trace)
-        where TEvent : IEvent<TEvent>
+    public void Write<TEvent>(ref JsonOutput json, in TEvent evt, EnvelopeStamp stamp, uint idSuffix, string? correlationId, Activity? trace,
+        ActivityTraceFlags? traceFlags = null) where TEvent : IEvent<TEvent>
     {
         EnvelopeFrame start = stamp.FrameOf(_typeIndex);
         if (start.Millis != stamp.Current) BuildFrame(start, stamp);
@@ -79,7 +80,7 @@ internal sealed class EnvelopeFormat
         json.WriteRaw(MetaStart);
         if (correlationId is null) json.WriteNull();
         else json.WriteString(correlationId);
-        EnvelopeTrace.Write(ref json, trace);
+        EnvelopeTrace.Write(ref json, trace, traceFlags ?? trace.ActivityTraceFlags);
         json.WriteRaw(_versionAndEnd);
     }
 

@@ -26,8 +26,8 @@ internal static class EnvelopeTrace
     /// </summary>
     public static Activity? Capture() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity : null;
 
-    /// <summary>Writes <c>,"trace_id":"…","span_id":"…","trace_flags":N</c>: the ids' own hex strings, narrowed to ASCII.</summary>
-    public static void Write(ref JsonOutput json, Activity activity)
+    /// <summary>Writes <c>,"trace_id":"…","span_id":"…","trace_flags":N</c>: the ids' own hex strings, narrowed to ASCII, and <paramref name="flags"/> as taken at Emit.</summary>
+    public static void Write(ref JsonOutput json, Activity activity, ActivityTraceFlags flags)
     {
         Span<byte> keysAndIds = json.Reserve(TraceIdKey.Length + TraceIdHex + SpanIdKey.Length + SpanIdHex + FlagsKey.Length);
         TraceIdKey.CopyTo(keysAndIds);
@@ -39,6 +39,6 @@ internal static class EnvelopeTrace
         at += SpanIdKey.Length;
         Ascii.FromUtf16(activity.SpanId.ToHexString(), keysAndIds.Slice(at, SpanIdHex), out _);
         FlagsKey.CopyTo(keysAndIds.Slice(at + SpanIdHex));
-        json.WriteInt32((byte)activity.ActivityTraceFlags);
+        json.WriteInt32((byte)flags);
     }
 }

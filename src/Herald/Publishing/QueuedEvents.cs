@@ -29,10 +29,12 @@ internal sealed class QueuedEvents<TEvent>(EnvelopeFormat format, int capacity) 
         public TEvent Event;
         public long UnixMs;
         public string? Correlation;
-        // The activity itself, one reference (ids and flags held by value would take 24 bytes): its ids are fixed once
-        // it has started, so they are the ones it had at Emit even if it has stopped since.
+        // The activity itself, one reference (ids held by value would take 24 bytes): its ids are fixed once it has
+        // started, so they are the ones it had at Emit even if it has stopped since. Its flags are not (a sampler or the
+        // application may set them later): the byte is copied, in the slot's padding.
         public Activity? Trace;
         public uint IdSuffix;
+        public ActivityTraceFlags TraceFlags;
     }
 
     private readonly Slot[] _slots = new Slot[capacity];
@@ -48,6 +50,7 @@ internal sealed class QueuedEvents<TEvent>(EnvelopeFormat format, int capacity) 
         slot.IdSuffix = idSuffix;
         slot.Correlation = correlation;
         slot.Trace = trace;
+        if (trace is not null) slot.TraceFlags = trace.ActivityTraceFlags;
         _positions.Head++;
     }
 
@@ -56,7 +59,7 @@ internal sealed class QueuedEvents<TEvent>(EnvelopeFormat format, int capacity) 
         ref Slot slot = ref _slots[_positions.Tail & _mask];
         stamp.Update(slot.UnixMs);
         var json = new JsonOutput(buffer);
-        format.Write(ref json, in slot.Event, stamp, slot.IdSuffix, slot.Correlation, slot.Trace);
+        format.Write(ref json, in slot.Event, stamp, slot.IdSuffix, slot.Correlation, slot.Trace, slot.TraceFlags);
         json.Complete();
     }
 

@@ -231,7 +231,34 @@ public ref struct JsonOutput
         ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
         // A lone surrogate escape ("\ud800", as Python writes) is valid JSON text but no valid string: rewritten as U+FFFD.
         if (SortKeys || JsonStrings.HasLoneSurrogateEscape(raw)) WriteElement(value);
+        // Parsed from indented text: its line breaks (never inside a JSON string) would split the envelope's NDJSON line.
+        else if (raw.IndexOfAny((byte)'\n', (byte)'\r') >= 0) WriteCompact(raw);
         else WriteRaw(raw);
+    }
+
+    /// <summary>Valid JSON text without the whitespace between its tokens; strings are copied as they are.</summary>
+    private void WriteCompact(ReadOnlySpan<byte> raw)
+    {
+        Span<byte> into = Reserve(raw.Length);
+        int written = 0;
+        bool inString = false;
+        for (int i = 0; i < raw.Length; i++)
+        {
+            byte b = raw[i];
+            if (inString)
+            {
+                if (b == (byte)'\\')
+                {
+                    into[written++] = b;
+                    b = raw[++i]; // the escaped byte, which may be a quote
+                }
+                else if (b == (byte)'"') inString = false;
+            }
+            else if (b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r') continue;
+            else if (b == (byte)'"') inString = true;
+            into[written++] = b;
+        }
+        _pos -= raw.Length - written;
     }
 
     /// <summary>Free-form JSON rebuilt value by value: keys sorted when <see cref="SortKeys"/>, strings re-encoded when they hold a lone surrogate escape.</summary>

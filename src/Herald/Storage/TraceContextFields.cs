@@ -42,6 +42,12 @@ internal static class TraceContextFields
         return null;
     }
 
+    /// <summary>Whether <paramref name="text"/> is a W3C trace id: 32 lowercase hex digits, not all zeros.</summary>
+    public static bool IsTraceId(ReadOnlySpan<char> text) => IsW3CHex(text, TraceIdDigits, s_hexChars, '0');
+
+    /// <summary>Whether <paramref name="text"/> is a W3C span (parent) id: 16 lowercase hex digits, not all zeros.</summary>
+    public static bool IsSpanId(ReadOnlySpan<char> text) => IsW3CHex(text, SpanIdDigits, s_hexChars, '0');
+
     /// <summary>Whether the token is a string of <paramref name="digits"/> lowercase hex digits, not all zeros; an escaped one is decoded (JSON allows <c>\u0061</c> for <c>a</c>).</summary>
     private static bool IsW3CHex(ref Utf8JsonReader reader, int digits, out string? unescaped)
     {

@@ -1,8 +1,10 @@
 using System;
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Herald.Configuration;
+using Herald.Storage;
 
 namespace Herald.Transports;
 
@@ -62,7 +64,8 @@ internal static class HttpBatchFormats
 
     private static void WriteCloudEvent(Utf8JsonWriter writer, ReadOnlySpan<byte> envelope)
     {
-        using JsonDocument document = JsonDocument.Parse(envelope.ToArray());
+        // Any depth: free-form JSON in the payload is written as given (JsonDocument's own defaults already allow 64 levels there).
+        using JsonDocument document = JsonDocument.Parse(envelope.ToArray(), new JsonDocumentOptions { MaxDepth = int.MaxValue });
         JsonElement e = document.RootElement;
         writer.WriteStartObject();
         writer.WriteString("specversion", "1.0");
@@ -80,15 +83,18 @@ internal static class HttpBatchFormats
         }
         if (e.TryGetProperty("target", out JsonElement target) && target.ValueKind == JsonValueKind.String) writer.WriteString("target", target.GetString());
         writer.WritePropertyName("data");
-        e.GetProperty("payload").WriteTo(writer);
+        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(e.GetProperty("payload")), skipInputValidation: true); // the runtime wrote it: valid JSON
         writer.WriteEndObject();
     }
 
-    /// <summary>The W3C <c>traceparent</c> of an envelope with a trace: <c>00-&lt;trace_id&gt;-&lt;span_id&gt;-&lt;flags, 2 hex&gt;</c>.</summary>
+    /// <summary>
+    /// The W3C <c>traceparent</c> of an envelope with a trace: <c>00-&lt;trace_id&gt;-&lt;span_id&gt;-&lt;flags, 2 hex&gt;</c>. Ids W3C calls
+    /// invalid (all zeros, as an activity parsed from such a header has; not lowercase hex of their length) give none, as storage reads them as null.
+    /// </summary>
     private static string? TraceParent(JsonElement meta)
     {
-        if (!meta.TryGetProperty("trace_id", out JsonElement trace) || trace.ValueKind != JsonValueKind.String
-            || !meta.TryGetProperty("span_id", out JsonElement span) || span.ValueKind != JsonValueKind.String) return null;
+        if (!meta.TryGetProperty("trace_id", out JsonElement trace) || trace.ValueKind != JsonValueKind.String || !TraceContextFields.IsTraceId(trace.GetString())
+            || !meta.TryGetProperty("span_id", out JsonElement span) || span.ValueKind != JsonValueKind.String || !TraceContextFields.IsSpanId(span.GetString())) return null;
         byte flags = meta.TryGetProperty("trace_flags", out JsonElement f) && f.ValueKind == JsonValueKind.Number && f.TryGetByte(out byte value) ? value : (byte)0;
         return string.Create(CultureInfo.InvariantCulture, $"00-{trace.GetString()}-{span.GetString()}-{flags:x2}");
     }

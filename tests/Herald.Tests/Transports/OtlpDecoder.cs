@@ -158,7 +158,8 @@ internal static class OtlpDecoder
 
     public static Export FromJson(byte[] body)
     {
-        using JsonDocument document = JsonDocument.Parse(body);
+        // Four levels of OTLP/JSON per payload level: a payload nested 64 deep is ~260 deep here.
+        using JsonDocument document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 1024 });
         JsonElement[] resourceLogs = document.RootElement.GetProperty("resourceLogs").EnumerateArray().ToArray();
         var resource = new List<Attribute>();
         var records = new List<LogRecord>();

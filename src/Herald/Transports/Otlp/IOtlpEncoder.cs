@@ -1,4 +1,5 @@
 using System;
+using System.Text.Json;
 
 namespace Herald.Transports.Otlp;
 
@@ -44,6 +45,26 @@ internal static class OtlpRecord
 
     /// <summary>The body: the payload's string <c>message</c>, else the event type.</summary>
     public static RawString Body(in OtlpEnvelope envelope) => envelope.Message.Present ? envelope.Message : envelope.Type;
+
+    /// <summary>
+    /// How envelope lines and payloads are read: at any depth. The runtime writes free-form JSON as it is given, so a
+    /// payload may nest deeper than the reader's default of 64 levels, and a reader that threw would lose the batch.
+    /// </summary>
+    public static JsonReaderOptions ReaderOptions => new() { MaxDepth = int.MaxValue };
+
+    /// <summary>
+    /// Whether the object or array the reader is at lies deeper in the payload than Herald accepts (64 levels), and is
+    /// written as a string of its JSON text rather than as nested values: the encoders recurse once per level.
+    /// </summary>
+    public static bool TooDeep(in Utf8JsonReader reader) => reader.CurrentDepth >= Herald.Serialization.JsonInput.MaxDepth;
+
+    /// <summary>The JSON text of the value the reader is at, in <paramref name="payload"/> (the text the reader reads), skipping it.</summary>
+    public static ReadOnlySpan<byte> SkipAsText(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload)
+    {
+        int start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return payload.Slice(start, (int)reader.BytesConsumed - start);
+    }
 
     /// <summary>The length of the first line of <paramref name="rest"/>, without its newline.</summary>
     public static int LineLength(ReadOnlySpan<byte> rest)

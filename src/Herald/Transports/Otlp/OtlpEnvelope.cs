@@ -55,7 +55,7 @@ internal ref struct OtlpEnvelope
     public static OtlpEnvelope Read(ReadOnlySpan<byte> line, Span<byte> ids)
     {
         var envelope = new OtlpEnvelope { Ids = ids };
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, OtlpRecord.ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return envelope;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -133,7 +133,7 @@ internal ref struct OtlpEnvelope
     private void ReadPayloadText()
     {
         if (Payload.IsEmpty) return;
-        var reader = new Utf8JsonReader(Payload);
+        var reader = new Utf8JsonReader(Payload, OtlpRecord.ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {

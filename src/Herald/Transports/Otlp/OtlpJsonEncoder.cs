@@ -115,9 +115,9 @@ internal sealed class OtlpJsonEncoder : IOtlpEncoder
         bool first = true;
         if (!envelope.Payload.IsEmpty)
         {
-            var reader = new Utf8JsonReader(envelope.Payload);
+            var reader = new Utf8JsonReader(envelope.Payload, OtlpRecord.ReaderOptions);
             reader.Read();
-            if (reader.TokenType == JsonTokenType.StartObject) first = WriteMembers(ref reader, _path.Start(info));
+            if (reader.TokenType == JsonTokenType.StartObject) first = WriteMembers(ref reader, envelope.Payload, _path.Start(info));
         }
         first = WriteAttribute(OtlpRecord.EventId, envelope.Id, first);
         first = WriteAttribute(OtlpRecord.EventSource, envelope.Source, first);
@@ -164,7 +164,7 @@ internal sealed class OtlpJsonEncoder : IOtlpEncoder
     }
 
     /// <summary>The members of the object the reader is at, as <c>KeyValue</c>s (comma-separated); returns whether there were none.</summary>
-    private bool WriteMembers(ref Utf8JsonReader reader, int state)
+    private bool WriteMembers(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, int state)
     {
         bool first = true;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -176,15 +176,22 @@ internal sealed class OtlpJsonEncoder : IOtlpEncoder
             _out.Write(",\"value\":"u8);
             int child = _path.Member(state, reader.ValueSpan, reader.ValueIsEscaped);
             reader.Read();
-            WriteValue(ref reader, child);
+            WriteValue(ref reader, payload, child);
             _out.Write((byte)'}');
         }
         return first;
     }
 
     /// <summary>An <c>AnyValue</c> object for the value the reader is at (<c>{}</c> for null).</summary>
-    private void WriteValue(ref Utf8JsonReader reader, int state)
+    private void WriteValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, int state)
     {
+        if (reader.TokenType is (JsonTokenType.StartObject or JsonTokenType.StartArray) && OtlpRecord.TooDeep(reader))
+        {
+            _out.Write("{\"stringValue\":\""u8);
+            JsonText.WriteEscaped(_out, OtlpRecord.SkipAsText(ref reader, payload));
+            _out.Write("\"}"u8);
+            return;
+        }
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
@@ -215,7 +222,7 @@ internal sealed class OtlpJsonEncoder : IOtlpEncoder
             case JsonTokenType.StartObject:
                 _out.Write("{\"kvlistValue\":{\"values\":["u8);
                 int mark = _out.Length;
-                if (WriteMembers(ref reader, state))
+                if (WriteMembers(ref reader, payload, state))
                 {
                     _out.Length = mark - "\"values\":["u8.Length; // an empty list is the default: left out
                     _out.Write("}}"u8);
@@ -230,7 +237,7 @@ internal sealed class OtlpJsonEncoder : IOtlpEncoder
                 {
                     if (!empty) _out.Write((byte)',');
                     empty = false;
-                    WriteValue(ref reader, item);
+                    WriteValue(ref reader, payload, item);
                 }
                 if (empty)
                 {

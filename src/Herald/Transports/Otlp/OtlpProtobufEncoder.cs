@@ -94,9 +94,9 @@ internal sealed class OtlpProtobufEncoder : IOtlpEncoder
 
         if (!envelope.Payload.IsEmpty)
         {
-            var reader = new Utf8JsonReader(envelope.Payload);
+            var reader = new Utf8JsonReader(envelope.Payload, OtlpRecord.ReaderOptions);
             reader.Read();
-            if (reader.TokenType == JsonTokenType.StartObject) WriteMembers(ref reader, Attributes, _path.Start(info));
+            if (reader.TokenType == JsonTokenType.StartObject) WriteMembers(ref reader, envelope.Payload, Attributes, _path.Start(info));
         }
         WriteAttribute(OtlpRecord.EventId, envelope.Id);
         WriteAttribute(OtlpRecord.EventSource, envelope.Source);
@@ -124,7 +124,7 @@ internal sealed class OtlpProtobufEncoder : IOtlpEncoder
     }
 
     /// <summary>The members of the object the reader is at, each a <c>KeyValue</c> in field <paramref name="field"/>.</summary>
-    private void WriteMembers(ref Utf8JsonReader reader, int field, int state)
+    private void WriteMembers(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, int field, int state)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -133,15 +133,20 @@ internal sealed class OtlpProtobufEncoder : IOtlpEncoder
             int child = _path.Member(state, reader.ValueSpan, reader.ValueIsEscaped);
             reader.Read();
             _writer.Begin(KeyValueValue, 1);
-            WriteValue(ref reader, child);
+            WriteValue(ref reader, payload, child);
             _writer.End();
             _writer.End();
         }
     }
 
     /// <summary>The contents of an <c>AnyValue</c> for the value the reader is at (a null leaves it empty).</summary>
-    private void WriteValue(ref Utf8JsonReader reader, int state)
+    private void WriteValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, int state)
     {
+        if (reader.TokenType is (JsonTokenType.StartObject or JsonTokenType.StartArray) && OtlpRecord.TooDeep(reader))
+        {
+            _writer.WriteBytes(StringValue, OtlpRecord.SkipAsText(ref reader, payload));
+            return;
+        }
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
@@ -157,7 +162,7 @@ internal sealed class OtlpProtobufEncoder : IOtlpEncoder
                 break;
             case JsonTokenType.StartObject:
                 _writer.Begin(KvlistValue, 2);
-                WriteMembers(ref reader, ListValues, state);
+                WriteMembers(ref reader, payload, ListValues, state);
                 _writer.End();
                 break;
             case JsonTokenType.StartArray:
@@ -166,7 +171,7 @@ internal sealed class OtlpProtobufEncoder : IOtlpEncoder
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     _writer.Begin(ListValues, 1);
-                    WriteValue(ref reader, item);
+                    WriteValue(ref reader, payload, item);
                     _writer.End();
                 }
                 _writer.End();

@@ -90,7 +90,8 @@ internal sealed class OtlpSettings
         {
             foreach (KeyValuePair<string, string> header in ParseList(environment(headersVariable)!, headersVariable, secret: true))
             {
-                if (!IsToken(header.Key)) throw Error(headersVariable, null, $"'{header.Key}' is not an HTTP header name");
+                // Not quoted: a header written "Authorization: Basic <base64>=" has the credential before its first '='.
+                if (!IsToken(header.Key)) throw Error(headersVariable, null, $"the name of header {headers.Count + 1} is not an HTTP header name (a token: no spaces, ':' or other separators)");
                 foreach (char c in header.Value)
                 {
                     if (char.IsControl(c)) throw Error(headersVariable, null, $"the value of header '{header.Key}' holds a control character");

@@ -16,7 +16,8 @@ namespace Herald.Transports.Otlp;
 /// <remarks>
 /// Outcomes follow the OTLP specification: 2xx delivered, except the records a <c>partial_success</c> says were
 /// rejected, which count as dropped with the receiver's message (scrubbed, at most 200 characters) in
-/// <c>WorkerError</c>; 429, 502, 503 and 504 transient, waiting for <c>Retry-After</c>; other 5xx, 408, timeouts and
+/// <c>WorkerError</c> (a body that cannot be read, or ends or stalls before it is whole, is still a delivery);
+/// 429, 502, 503 and 504 transient, waiting for <c>Retry-After</c>; other 5xx, 408, timeouts and
 /// connection errors transient; other 4xx drop the batch. TLS as the http transport (<see cref="CertificateTrust"/>).
 /// Header values and the bearer token never appear in errors, status or logs.
 /// </remarks>
@@ -96,7 +97,17 @@ internal sealed class OtlpTransport : ITransport
     /// <summary>A 2xx: the batch is delivered, less what a <c>partial_success</c> says was rejected.</summary>
     private async Task<SendResult> Delivered(HttpResponseMessage response, int count, CancellationToken cancellationToken)
     {
-        int length = await HttpExchange.ReadBodyAsync(response, _response, cancellationToken).ConfigureAwait(false);
+        int length;
+        try
+        {
+            length = await HttpExchange.ReadBodyAsync(response, _response, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            // The 2xx status already says the receiver took the records: a body cut short, slow past the send timeout or
+            // reset only loses the partial_success detail. Sending again would deliver the batch twice.
+            return SendResult.Success;
+        }
         ReadOnlyMemory<byte> body = _response.AsMemory(0, length);
         string? mediaType = response.Content.Headers.ContentType?.MediaType;
         bool json = mediaType is null ? _settings.Json : mediaType.Contains("json", StringComparison.OrdinalIgnoreCase);

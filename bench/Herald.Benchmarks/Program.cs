@@ -14,6 +14,11 @@ public static class Program
     /// </summary>
     public static void Main(string[] args)
     {
+        if (args is ["otlp-encode"])
+        {
+            OtlpEncodeProbe.Run();
+            return;
+        }
         if (args is ["latency", "stalled"])
         {
             LatencyProbe.RunStalled();

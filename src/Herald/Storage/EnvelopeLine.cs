@@ -32,9 +32,7 @@ internal static class EnvelopeLine
         string? timeError = null;
         try
         {
-            // Any depth: free-form JSON in the payload is written as given, deeper than the reader's default of 64
-            // (JsonDocument's own defaults allow 64 levels inside the payload); the payload is only skipped here.
-            var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = int.MaxValue });
+            var reader = new Utf8JsonReader(line);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 error = "not a JSON object";

@@ -13,6 +13,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
+using Herald.Transports.Otlp;
+
 namespace Herald.Benchmarks;
 
 /// <summary>
@@ -197,15 +199,15 @@ internal static class OtlpStructure
         try
         {
             int count = 0;
-            var top = new Reader(request);
+            var top = new ProtobufReader(request);
             while (top.Next(out int field, out int wire))
             {
                 if (field != 1 || wire != 2) { top.Skip(wire); continue; }
-                var resourceLogs = new Reader(top.Bytes());
+                var resourceLogs = new ProtobufReader(top.LengthDelimited());
                 while (resourceLogs.Next(out field, out wire))
                 {
                     if (field != 2 || wire != 2) { resourceLogs.Skip(wire); continue; }
-                    var scopeLogs = new Reader(resourceLogs.Bytes());
+                    var scopeLogs = new ProtobufReader(resourceLogs.LengthDelimited());
                     while (scopeLogs.Next(out field, out wire))
                     {
                         scopeLogs.Skip(wire);
@@ -227,39 +229,39 @@ internal static class OtlpStructure
         int records = CountRecords(request);
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{records} record(s), {request.Length} bytes in the request");
         ReadOnlySpan<byte> record = default;
-        var top = new Reader(request);
+        var top = new ProtobufReader(request);
         while (record.IsEmpty && top.Next(out int field, out int wire))
         {
             if (field != 1 || wire != 2) { top.Skip(wire); continue; }
-            var resourceLogs = new Reader(top.Bytes());
+            var resourceLogs = new ProtobufReader(top.LengthDelimited());
             while (record.IsEmpty && resourceLogs.Next(out field, out wire))
             {
                 if (field != 2 || wire != 2) { resourceLogs.Skip(wire); continue; }
-                var scopeLogs = new Reader(resourceLogs.Bytes());
+                var scopeLogs = new ProtobufReader(resourceLogs.LengthDelimited());
                 while (record.IsEmpty && scopeLogs.Next(out field, out wire))
                 {
-                    if (field == 2 && wire == 2) record = scopeLogs.Bytes();
+                    if (field == 2 && wire == 2) record = scopeLogs.LengthDelimited();
                     else scopeLogs.Skip(wire);
                 }
             }
         }
         text.Append(CultureInfo.InvariantCulture, $"; first LogRecord {record.Length} bytes:");
-        var r = new Reader(record);
+        var r = new ProtobufReader(record);
         while (r.Next(out int f, out int w))
         {
             switch (f, w)
             {
-                case (12, 2): text.Append(" event_name=").Append(Encoding.UTF8.GetString(r.Bytes())); break;
-                case (5, 2): text.Append(" body=").Append(Value(r.Bytes())); break;
+                case (12, 2): text.Append(" event_name=").Append(Encoding.UTF8.GetString(r.LengthDelimited())); break;
+                case (5, 2): text.Append(" body=").Append(Value(r.LengthDelimited())); break;
                 case (2, 0): text.Append(" severity_number=").Append(r.Varint()); break;
-                case (3, 2): text.Append(" severity_text=").Append(Encoding.UTF8.GetString(r.Bytes())); break;
+                case (3, 2): text.Append(" severity_text=").Append(Encoding.UTF8.GetString(r.LengthDelimited())); break;
                 case (6, 2):
-                    var kv = new Reader(r.Bytes());
+                    var kv = new ProtobufReader(r.LengthDelimited());
                     string key = "?", value = "?";
                     while (kv.Next(out int kf, out int kw))
                     {
-                        if (kf == 1 && kw == 2) key = Encoding.UTF8.GetString(kv.Bytes());
-                        else if (kf == 2 && kw == 2) value = Value(kv.Bytes());
+                        if (kf == 1 && kw == 2) key = Encoding.UTF8.GetString(kv.LengthDelimited());
+                        else if (kf == 2 && kw == 2) value = Value(kv.LengthDelimited());
                         else kv.Skip(kw);
                     }
                     text.Append(' ').Append(key).Append('=').Append(value);
@@ -272,78 +274,15 @@ internal static class OtlpStructure
 
     private static string Value(ReadOnlySpan<byte> anyValue)
     {
-        var r = new Reader(anyValue);
+        var r = new ProtobufReader(anyValue);
         if (!r.Next(out int field, out int wire)) return "(empty)";
         return (field, wire) switch
         {
-            (1, 2) => "\"" + Encoding.UTF8.GetString(r.Bytes()) + "\"",
+            (1, 2) => "\"" + Encoding.UTF8.GetString(r.LengthDelimited()) + "\"",
             (2, 0) => (r.Varint() != 0 ? "true" : "false") + ":bool",
             (3, 0) => ((long)r.Varint()).ToString(CultureInfo.InvariantCulture) + ":int",
             (4, 1) => BitConverter.Int64BitsToDouble((long)r.Fixed64()).ToString("R", CultureInfo.InvariantCulture) + ":double",
             _ => $"(field {field})",
         };
-    }
-
-    private ref struct Reader(ReadOnlySpan<byte> data)
-    {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _at;
-
-        public bool Next(out int field, out int wire)
-        {
-            if (_at >= _data.Length)
-            {
-                field = wire = 0;
-                return false;
-            }
-            ulong tag = Varint();
-            field = (int)(tag >> 3);
-            wire = (int)(tag & 7);
-            if (field == 0) throw new FormatException("field 0");
-            return true;
-        }
-
-        public ulong Varint()
-        {
-            ulong value = 0;
-            for (int shift = 0; shift < 64; shift += 7)
-            {
-                if (_at >= _data.Length) throw new FormatException("truncated varint");
-                byte b = _data[_at++];
-                value |= (ulong)(b & 0x7F) << shift;
-                if (b < 0x80) return value;
-            }
-            throw new FormatException("varint too long");
-        }
-
-        public ulong Fixed64()
-        {
-            if (_at + 8 > _data.Length) throw new FormatException("truncated fixed64");
-            ulong value = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_data[_at..]);
-            _at += 8;
-            return value;
-        }
-
-        public ReadOnlySpan<byte> Bytes()
-        {
-            ulong length = Varint();
-            if (length > (ulong)(_data.Length - _at)) throw new FormatException("truncated field");
-            ReadOnlySpan<byte> bytes = _data.Slice(_at, (int)length);
-            _at += (int)length;
-            return bytes;
-        }
-
-        public void Skip(int wire)
-        {
-            switch (wire)
-            {
-                case 0: Varint(); break;
-                case 1: _at += 8; break;
-                case 2: Bytes(); break;
-                case 5: _at += 4; break;
-                default: throw new FormatException("wire type " + wire);
-            }
-            if (_at > _data.Length) throw new FormatException("truncated field");
-        }
     }
 }

@@ -16,17 +16,14 @@ internal sealed class OtlpPayloadTypes
 
     /// <summary>Types from <paramref name="registry"/> (none: every type is unknown, numbers typed by their text).</summary>
     /// <param name="registry">The project's events.</param>
-    /// <param name="doubleFields">The double paths of a descriptor; <see cref="DoubleFieldsOf"/> unless a test gives its own.</param>
+    /// <param name="doubleFields">The double paths of a descriptor: its <see cref="EventDescriptor.DoubleFields"/> unless a test gives its own.</param>
     public OtlpPayloadTypes(EventRegistry? registry, Func<EventDescriptor, IReadOnlyList<string>>? doubleFields = null)
     {
         _registry = registry;
         if (registry is null) return;
-        doubleFields ??= DoubleFieldsOf;
+        doubleFields ??= static descriptor => descriptor.DoubleFields;
         foreach (EventDescriptor descriptor in registry.All) _byDescriptor[descriptor] = new EventInfo(descriptor.Priority, doubleFields(descriptor));
     }
-
-    /// <summary>The double paths of an event type (the <c>EventDescriptor.DoubleFields</c> contract: <c>a.b</c>, <c>a[]</c>, <c>a{}</c>).</summary>
-    internal static IReadOnlyList<string> DoubleFieldsOf(EventDescriptor descriptor) => descriptor.DoubleFields;
 
     /// <summary>The event type's information; <see cref="EventInfo.Unknown"/> for a type the registry does not have.</summary>
     public EventInfo Find(ReadOnlySpan<byte> utf8EventType)

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Herald.Publishing;
 using Herald.Transports;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Herald;
@@ -34,7 +35,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
     private int _disposeStarted;
     private int _errorLines;
 
-    private TelemetryPublisher(TelemetryOptions options, ITransport[] transports, ILogger? logger, bool stub = false)
+    private TelemetryPublisher(TelemetryOptions options, ITransport[] transports, ILogger? logger, bool stub = false, IMeterFactory? meterFactory = null)
     {
         _options = options;
         _logger = logger;
@@ -50,8 +51,10 @@ public sealed class TelemetryPublisher : ITelemetrySink
             _workers[lane] = worker;
         }
         _pipeline.SendOldestOnCaller = lane => _workers[lane].SendOldestOnCaller();
+        _meter = new TelemetryMeter(meterFactory);
+        foreach (FlushWorker worker in _workers) worker.Meter = _meter;
         if (!stub) foreach (FlushWorker worker in _workers) worker.Start(); // a stub counts every Emit as dropped; no worker runs
-        _meter = new TelemetryMeter(this);
+        _meter.Observe(this);
         foreach (ITransport transport in transports)
         {
             if (transport is IStatusAware aware) aware.Attach(WorkerSideStatus);
@@ -69,11 +72,14 @@ public sealed class TelemetryPublisher : ITelemetrySink
     /// <param name="options">The settings; see docs/configuration.md.</param>
     /// <param name="logger">Where handler failures and the stub banner go; standard error when null.</param>
     /// <exception cref="TelemetryConfigException">The options are invalid, or a transport cannot be opened; the message names every bad key.</exception>
-    public static TelemetryPublisher Create(TelemetryOptions options, ILogger? logger = null)
+    public static TelemetryPublisher Create(TelemetryOptions options, ILogger? logger = null) => Create(options, logger, meterFactory: null);
+
+    /// <summary>The hosted creation: the meter comes from the host's <paramref name="meterFactory"/> when there is one.</summary>
+    internal static TelemetryPublisher Create(TelemetryOptions options, ILogger? logger, IMeterFactory? meterFactory)
     {
         TelemetryOptionsValidator.ThrowIfInvalid(options);
-        if (options.IsStub) return CreateStub(options, new ITransport[] { new StubTransport() }, logger);
-        return new TelemetryPublisher(options, TransportFactory.CreateAll(options), logger);
+        if (options.IsStub) return CreateStub(options, new ITransport[] { new StubTransport() }, logger, meterFactory);
+        return new TelemetryPublisher(options, TransportFactory.CreateAll(options), logger, meterFactory: meterFactory);
     }
 
     /// <summary>Creates a publisher that sends to <paramref name="transport"/> (custom transports, tests).</summary>
@@ -91,11 +97,11 @@ public sealed class TelemetryPublisher : ITelemetrySink
     }
 
     /// <summary>Stub mode chosen by configuration: no worker starts, every event is counted as dropped, and the banner says so once.</summary>
-    private static TelemetryPublisher CreateStub(TelemetryOptions options, ITransport[] transports, ILogger? logger)
+    private static TelemetryPublisher CreateStub(TelemetryOptions options, ITransport[] transports, ILogger? logger, IMeterFactory? meterFactory = null)
     {
         Banner(logger, LogLevel.Warning, "[herald] WARNING: telemetry runs as the stub sink (" + (options.Enabled ? "transport type 'stub'" : "enabled: false") +
             "): events are counted as dropped and not sent.");
-        return new TelemetryPublisher(options, transports, logger, stub: true);
+        return new TelemetryPublisher(options, transports, logger, stub: true, meterFactory);
     }
 
     /// <inheritdoc />
@@ -167,28 +173,29 @@ public sealed class TelemetryPublisher : ITelemetrySink
     /// Stops intake, sends what is queued within <see cref="TelemetryOptions.ShutdownTimeout"/>, counts the rest
     /// as dropped and closes the transport. Idempotent.
     /// </summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => ShutdownAsync(CancellationToken.None);
+
+    /// <summary>
+    /// <see cref="DisposeAsync"/> that also ends when <paramref name="stopToken"/> is cancelled (a host's shutdown timeout),
+    /// whichever comes first: then sends in flight are cancelled and what was not sent is counted as dropped.
+    /// </summary>
+    internal async ValueTask ShutdownAsync(CancellationToken stopToken)
     {
         if (Interlocked.Exchange(ref _disposeStarted, 1) == 1) return;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopToken);
+        deadline.CancelAfter(_options.ShutdownTimeout);
         _pipeline.CloseIntake(disposing: true); // emits from now on are counted as dropped
         // The emits already inside return first, within the shutdown timeout: one may be sending on its own thread (fan_out)
         // or waiting for room (block) behind a transport that does not answer, until the sends are cancelled.
         Task inside = _pipeline.NoEmitInside() ? Task.CompletedTask : Task.Run(_pipeline.WaitForEmitsInside);
-        try
-        {
-            await inside.WaitAsync(_options.ShutdownTimeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
+        if (await Task.WhenAny(inside, Task.Delay(Timeout.Infinite, deadline.Token)).ConfigureAwait(false) != inside)
         {
             foreach (FlushWorker worker in _workers) worker.Abort();
             await inside.ConfigureAwait(false);
         }
-        TimeSpan drain = _options.ShutdownTimeout - clock.Elapsed;
-        await Task.WhenAll(_workers.Select(w => w.StopAsync(drain > TimeSpan.Zero ? drain : TimeSpan.Zero))).ConfigureAwait(false);
+        await Task.WhenAll(_workers.Select(w => w.StopAsync(deadline.Token))).ConfigureAwait(false);
         _pipeline.DropAllQueued();
-        TimeSpan left = _options.ShutdownTimeout - clock.Elapsed;
-        await _dispatcher.StopAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);
+        await _dispatcher.StopAsync(deadline.Token).ConfigureAwait(false);
         _meter.Dispose();
         foreach (FlushWorker worker in _workers) await worker.Transport.DisposeAsync().ConfigureAwait(false);
     }

@@ -12,6 +12,9 @@ internal sealed class HeraldHostedService(TelemetryPublisher publisher) : IHoste
 {
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Flushes within <c>shutdown_timeout_seconds</c>; what could not be sent is counted as dropped.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken) => await publisher.DisposeAsync().ConfigureAwait(false);
+    /// <summary>
+    /// Flushes within <c>shutdown_timeout_seconds</c> or until the host's shutdown timeout cancels
+    /// <paramref name="cancellationToken"/>, whichever comes first; what could not be sent is counted as dropped.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken) => await publisher.ShutdownAsync(cancellationToken).ConfigureAwait(false);
 }

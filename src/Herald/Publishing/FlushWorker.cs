@@ -65,6 +65,9 @@ internal sealed class FlushWorker
 
     public ITransport Transport => _transport;
 
+    /// <summary>Where each send's duration is recorded (the publisher's meter).</summary>
+    public TelemetryMeter? Meter { get; set; }
+
     public void Start()
     {
         lock (_statusLock) _alive = _started = true;
@@ -83,10 +86,10 @@ internal sealed class FlushWorker
     }
 
     /// <summary>
-    /// Stops the loop after one last drain. If that takes longer than <paramref name="timeout"/>, sends in flight
+    /// Stops the loop after one last drain. If that lasts until <paramref name="deadline"/> is cancelled, sends in flight
     /// are cancelled (their events count as dropped) and the loop gets one more second to unwind.
     /// </summary>
-    public async Task StopAsync(TimeSpan timeout)
+    public async Task StopAsync(CancellationToken deadline)
     {
         lock (_statusLock)
         {
@@ -94,7 +97,7 @@ internal sealed class FlushWorker
         }
         _stop.Cancel();
         _signal.WakeToFlush();
-        if (await Task.WhenAny(_exited.Task, Task.Delay(timeout)).ConfigureAwait(false) != _exited.Task)
+        if (await Task.WhenAny(_exited.Task, Task.Delay(Timeout.Infinite, deadline)).ConfigureAwait(false) != _exited.Task)
         {
             _abort.Cancel();
             await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
@@ -359,7 +362,9 @@ internal sealed class FlushWorker
                 EncodeWhileSending(inFlight);
                 result = inFlight.GetAwaiter().GetResult();
             }
-            double elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+            double elapsedMs = elapsed.TotalMilliseconds;
+            Meter?.RecordSend(_transport.Provider, _lane, elapsed, result.Outcome);
 
             lock (_statusLock)
             {

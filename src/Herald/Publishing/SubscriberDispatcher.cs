@@ -88,14 +88,14 @@ internal sealed class SubscriberDispatcher
         }
     }
 
-    /// <summary>Delivers what is queued, waiting at most <paramref name="timeout"/>; what is left then is dropped and counted.</summary>
-    public async Task StopAsync(TimeSpan timeout)
+    /// <summary>Delivers what is queued until <paramref name="deadline"/> is cancelled; what is left then is dropped and counted.</summary>
+    public async Task StopAsync(CancellationToken deadline)
     {
         _queue.Writer.TryComplete();
         Task? pump;
         lock (_gate) pump = _pump;
         if (pump is null) return;
-        if (await Task.WhenAny(pump, Task.Delay(timeout)).ConfigureAwait(false) != pump) _abort.Cancel();
+        if (await Task.WhenAny(pump, Task.Delay(Timeout.Infinite, deadline)).ConfigureAwait(false) != pump) _abort.Cancel();
         await pump.ConfigureAwait(false);
     }
 

@@ -105,17 +105,4 @@ public sealed class ConfigurationSourcesTests : IDisposable
         Assert.Equal(100, lines.Length);
         Assert.Contains("\"command\":\"[REDACTED]\"", lines[^1]);
     }
-
-    [Fact]
-    public void AddHerald_rejects_a_bad_section_at_registration()
-    {
-        IConfiguration config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["telemetry:transport:worker:backpressure"] = "drop_newest",
-        }).Build();
-        var services = new ServiceCollection();
-
-        var ex = Assert.Throws<TelemetryConfigException>(() => services.AddHerald(config.GetSection("telemetry")));
-        Assert.Equal("telemetry.transport.worker.backpressure", Assert.Single(ex.Errors).Key);
-    }
 }

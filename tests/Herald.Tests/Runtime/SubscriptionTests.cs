@@ -113,7 +113,8 @@ public sealed class SubscriptionTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
-        await dispatcher.StopAsync(TimeSpan.FromSeconds(5));
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await dispatcher.StopAsync(stop.Token);
     }
 
     [Fact]
@@ -135,8 +136,8 @@ public sealed class SubscriptionTests
             int index = -1;
             foreach (var tag in tags)
             {
-                if (tag.Key == "provider") provider = (string?)tag.Value;
-                if (tag.Key == "transport") index = (int)tag.Value!;
+                if (tag.Key == "herald.transport.provider") provider = (string?)tag.Value;
+                if (tag.Key == "herald.transport.index") index = (int)tag.Value!;
             }
             if (provider is not null && provider.Contains(id, StringComparison.Ordinal)) values[(instrument.Name, provider, index)] = value;
         });
@@ -172,7 +173,7 @@ public sealed class SubscriptionTests
         {
             foreach (var tag in tags)
             {
-                if (tag.Key == "provider" && (string?)tag.Value == provider) values[instrument.Name] = value;
+                if (tag.Key == "herald.transport.provider" && (string?)tag.Value == provider) values[instrument.Name] = value;
             }
         });
         listener.Start();

@@ -6,7 +6,8 @@ namespace Herald.Analyzers;
 internal static class ProtocolDiagnostics
 {
     public const string Category = "Herald.Protocol";
-    private const string HelpBase = "docs/diagnostics.md#";
+    // Absolute: $(HeraldDocsUrl), an MSBuild property (Directory.Build.props). Anchors are the lower-case IDs.
+    private const string HelpBase = HeraldDocs.Url + "diagnostics.md#";
 
     public static readonly DiagnosticDescriptor UnknownEventType = Create(
         "HER101", "Unknown event type", "No schema defines the event type '{0}'{1}");

@@ -10,8 +10,8 @@ namespace Herald.Generator;
 internal static class DiagnosticDescriptors
 {
     public const string SchemaCategory = "Herald.Schema";
-    // Relative to the repository root; the docs ship with the package. Anchors are the lower-case IDs.
-    private const string HelpBase = "docs/diagnostics.md#";
+    // Absolute: $(HeraldDocsUrl), an MSBuild property (Directory.Build.props). Anchors are the lower-case IDs.
+    private const string HelpBase = HeraldDocs.Url + "diagnostics.md#";
 
     public static readonly DiagnosticDescriptor InvalidJson = Create(
         DiagnosticIds.InvalidJson, "Schema file is not valid JSON", "Schema file is not valid JSON: {0}");

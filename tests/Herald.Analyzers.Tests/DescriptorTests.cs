@@ -19,7 +19,7 @@ public sealed class DescriptorTests
         {
             Assert.Contains($"\n## {d.Id}\n", docs);
             Assert.Contains($"{d.Id} | {d.Category} | Error", releases);
-            Assert.Equal($"docs/diagnostics.md#{d.Id.ToLowerInvariant()}", d.HelpLinkUri);
+            Assert.Equal($"{HeraldDocs.Url}diagnostics.md#{d.Id.ToLowerInvariant()}", d.HelpLinkUri);
             Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
         }
     }

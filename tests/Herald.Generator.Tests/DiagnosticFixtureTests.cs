@@ -29,7 +29,7 @@ public sealed class DiagnosticFixtureTests
         Assert.Equal(file, Path.GetFileName(span.Path));
         Assert.Equal((line, column), (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1));
         Assert.Contains(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal($"docs/diagnostics.md#{id.ToLowerInvariant()}", diagnostic.Descriptor.HelpLinkUri);
+        Assert.Equal($"{HeraldDocs.Url}diagnostics.md#{id.ToLowerInvariant()}", diagnostic.Descriptor.HelpLinkUri);
 
         // The generator does not crash and generates no real type for the bad schema: only a placeholder
         // (HER004 keeps the first file's real type, so it gets none).
@@ -56,7 +56,7 @@ public sealed class DiagnosticFixtureTests
         Assert.Equal(
             "Property 'schema_version' is generated as 'SchemaVersionField' because 'SchemaVersion' is a generated member; set x-csharp-name to choose another name",
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal("docs/diagnostics.md#her009", diagnostic.Descriptor.HelpLinkUri);
+        Assert.Equal($"{HeraldDocs.Url}diagnostics.md#her009", diagnostic.Descriptor.HelpLinkUri);
 
         var (output, result) = GeneratorHarness.Generate(schemas, "class C { string M(Consumer.RenamedField e) => e.SchemaVersionField + Consumer.RenamedField.SchemaVersion; }");
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
@@ -106,7 +106,7 @@ public sealed class DiagnosticFixtureTests
                 Assert.True(Directory.Exists(Path.Combine(FixtureRoot, descriptor.Id)), $"{descriptor.Id} has no fixture");
             Assert.Contains($"## {descriptor.Id}", docs);
             Assert.Contains($"{descriptor.Id} | {descriptor.Category} | {descriptor.DefaultSeverity}", releases);
-            Assert.Equal($"docs/diagnostics.md#{descriptor.Id.ToLowerInvariant()}", descriptor.HelpLinkUri);
+            Assert.Equal($"{HeraldDocs.Url}diagnostics.md#{descriptor.Id.ToLowerInvariant()}", descriptor.HelpLinkUri);
         }
     }
 

@@ -24,6 +24,8 @@ echo "== host"; nproc; lscpu | grep -E 'Model name|Core|Socket|NUMA node\(s\)'; 
 B="dotnet /tmp/bench/Herald.Benchmarks.dll"
 echo "== producers, null transport (the order checked on the worker), three sets"
 for set in 1 2 3; do for p in 1 2 4 8; do timeout 60 $B sustained null tick /dev/shm --producers $p --rounds 3; done; done
+echo "== producers, null transport counting lines (order not checked), three sets"
+for set in 1 2 3; do for p in 1 2 4 8; do timeout 60 $B sustained null tick /dev/shm --producers $p --rounds 3 --count-only; done; done
 echo "== producers, tmpfs file"
 for p in 1 2 4 8; do timeout 60 $B sustained file tick /dev/shm --producers $p --rounds 3; done
 elapsed

@@ -42,18 +42,20 @@ public static class Program
         }
         if (args is ["sustained", ..])
         {
-            // Positional: [null|file|typed] [tick|failure] [directory]; options: --producers N, --rounds N.
+            // Positional: [null|file|typed] [tick|failure] [directory]; options: --producers N, --rounds N, --count-only.
             var positional = new System.Collections.Generic.List<string>();
             int producers = 0, rounds = 8;
+            bool countOnly = false;
             for (int i = 1; i < args.Length; i++)
             {
                 if (args[i] == "--producers" && i + 1 < args.Length) producers = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
                 else if (args[i] == "--rounds" && i + 1 < args.Length) rounds = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                else if (args[i] == "--count-only") countOnly = true;
                 else positional.Add(args[i]);
             }
             string target = positional.Count > 0 ? positional[0] : "null", kind = positional.Count > 1 ? positional[1] : "tick";
             string under = positional.Count > 2 ? positional[2] : Path.GetTempPath();
-            if (producers > 0) SustainedProbe.RunProducers(target, under, producers, rounds);
+            if (producers > 0) SustainedProbe.RunProducers(target, under, producers, rounds, countOnly);
             else SustainedProbe.Run(target, kind, under, rounds);
             return;
         }

@@ -14,17 +14,24 @@ namespace Herald.Cli;
 /// </summary>
 internal static class UsageErrors
 {
+    private const string UnknownPrefix = "unknown ";
+
     public static void Write(ParseResult parsed, TextWriter error)
     {
         Command command = parsed.CommandResult.Command;
-        foreach (string token in parsed.UnmatchedTokens)
-            error.WriteLine("herald: " + Unknown(command, token));
+        // At the top the first unknown word is a mistyped command, and the words after it were its arguments.
+        IEnumerable<string> unmatched = command.Subcommands.Count > 0 ? parsed.UnmatchedTokens.Take(1) : parsed.UnmatchedTokens;
+        var problems = unmatched.Select(token => Unknown(command, token)).ToList();
         foreach (ParseError e in parsed.Errors)
         {
-            // System.CommandLine's "Unrecognized command or argument 'X'" for the unmatched tokens reported above.
+            // System.CommandLine's "Unrecognized command or argument 'X'" for the unmatched tokens, reported above.
             if (e.SymbolResult is CommandResult && parsed.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal))) continue;
-            error.WriteLine("herald: " + Describe(e));
+            problems.Add(Describe(e));
         }
+        // A mistyped name explains the rest (its value taken for an argument, the arguments after it shifted): it alone is reported.
+        List<string> unknown = problems.Where(p => p.StartsWith(UnknownPrefix, StringComparison.Ordinal)).ToList();
+        foreach (string problem in unknown.Count > 0 ? unknown : problems)
+            error.WriteLine("herald: " + problem);
     }
 
     /// <summary>
@@ -47,7 +54,7 @@ internal static class UsageErrors
         string hint = near.Count > 0
             ? $"did you mean {string.Join(" or ", near.Select(n => $"'{n}'"))}?"
             : $"see '{UsageName(parent)} --help'";
-        string what = option ? "unknown option" : parent.Subcommands.Count > 0 ? "unknown command" : "unexpected argument";
+        string what = option ? UnknownPrefix + "option" : parent.Subcommands.Count > 0 ? UnknownPrefix + "command" : "unexpected argument";
         return $"{what} '{token}' ({hint})";
     }
 
@@ -59,6 +66,9 @@ internal static class UsageErrors
         OptionResult { Option: var option, IdentifierToken: { } name } result
             when result.Tokens.Count == 0 && option.Arity.MinimumNumberOfValues > 0
             => $"{name.Value} needs a value",
+        OptionResult { Option: var option } result
+            when result.Tokens.Count > option.Arity.MaximumNumberOfValues
+            => $"{option.Name} is given more than once",
         _ => error.Message,
     };
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
-using System.CommandLine.Invocation;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -54,7 +53,7 @@ internal static class Program
         try
         {
             ParseResult parsed = HeraldCommand.Parse(args);
-            if (parsed.Action is ParseErrorAction)
+            if (UsageErrors.Found(parsed))
             {
                 UsageErrors.Write(parsed, error);
                 return 2;

@@ -7,15 +7,11 @@ namespace Herald.Cli;
 /// <summary>The JSONL telemetry FILE that <c>query</c> and <c>stats</c> read, and how they report a line in it that is not an envelope.</summary>
 internal static class TelemetryFile
 {
-    public static Argument<string> Argument()
-    {
-        var file = new Argument<string>("FILE")
+    public static Argument<string> Argument() =>
+        new("FILE")
         {
             Description = "A JSONL telemetry file (the file transport's output); a rotated set (events.000001.jsonl[.gz], ..., events.jsonl) is read whole, oldest first.",
         };
-        file.Validators.Add(UsageErrors.RejectOptions);
-        return file;
-    }
 
     /// <summary>The path, which must be an existing file.</summary>
     /// <exception cref="CliException">It is not.</exception>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.IO;
 using System.Linq;
@@ -8,20 +9,32 @@ using System.Linq;
 namespace Herald.Cli;
 
 /// <summary>
-/// Reports a command line that does not parse the way docs/cli.md promises: one <c>herald: &lt;what is wrong&gt;</c>
-/// line per problem on stderr (exit 2, the caller's), an unknown command or option with the names it most likely meant.
+/// A command line that does not parse the way docs/cli.md promises: one <c>herald: &lt;what is wrong&gt;</c> line per
+/// problem on stderr (exit 2, the caller's), an unknown command or option with the names it most likely meant.
 /// System.CommandLine's own report (its messages, typo corrections on stdout, then the whole help) is not used.
 /// </summary>
 internal static class UsageErrors
 {
     private const string UnknownPrefix = "unknown ";
 
+    /// <summary>
+    /// Whether <paramref name="parsed"/> is a usage error: System.CommandLine found one, or it is about to run a command
+    /// with an unknown option taken for a positional value (it hands <c>--tpye</c> to FILE when FILE still has room).
+    /// <c>--help</c> and <c>[suggest]</c> run whatever else the line holds.
+    /// </summary>
+    public static bool Found(ParseResult parsed) =>
+        parsed.Action is ParseErrorAction
+        || (parsed.Action is not null && parsed.Action == parsed.CommandResult.Command.Action && OptionsTakenForArguments(parsed).Any());
+
     public static void Write(ParseResult parsed, TextWriter error)
     {
         Command command = parsed.CommandResult.Command;
+        var literal = parsed.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).Skip(1).Select(t => t.Value).ToHashSet(StringComparer.Ordinal);
         // At the top the first unknown word is a mistyped command, and the words after it were its arguments.
         IEnumerable<string> unmatched = command.Subcommands.Count > 0 ? parsed.UnmatchedTokens.Take(1) : parsed.UnmatchedTokens;
-        var problems = unmatched.Select(token => Unknown(command, token)).ToList();
+        var problems = unmatched.Select(token => Unknown(command, token, mayBeOption: !literal.Contains(token)))
+            .Concat(OptionsTakenForArguments(parsed).Select(token => Unknown(command, token, mayBeOption: true)))
+            .ToList();
         foreach (ParseError e in parsed.Errors)
         {
             // System.CommandLine's "Unrecognized command or argument 'X'" for the unmatched tokens, reported above.
@@ -34,21 +47,21 @@ internal static class UsageErrors
             error.WriteLine("herald: " + problem);
     }
 
-    /// <summary>
-    /// An argument validator: a positional value that starts with <c>-</c> is a mistyped option, not a path.
-    /// (System.CommandLine hands an unknown <c>--option</c> to a positional argument that still has room.)
-    /// </summary>
-    public static void RejectOptions(ArgumentResult result)
+    /// <summary>The values of the command's positional arguments that look like options and come before <c>--</c>.</summary>
+    private static IEnumerable<string> OptionsTakenForArguments(ParseResult parsed)
     {
-        if (result.Parent is not CommandResult parent) return;
-        foreach (Token token in result.Tokens)
-            if (token.Value.Length > 1 && token.Value[0] == '-') result.AddError(Unknown(parent.Command, token.Value));
+        int doubleDash = Enumerable.Range(0, parsed.Tokens.Count).FirstOrDefault(i => parsed.Tokens[i].Type == TokenType.DoubleDash, parsed.Tokens.Count);
+        var beforeDoubleDash = parsed.Tokens.Take(doubleDash).ToHashSet(ReferenceEqualityComparer.Instance);
+        return parsed.CommandResult.Command.Arguments
+            .SelectMany(argument => parsed.GetResult(argument)?.Tokens ?? [])
+            .Where(token => IsOption(token.Value) && beforeDoubleDash.Contains(token))
+            .Select(token => token.Value);
     }
 
     /// <summary><c>unknown option '--tpye' (did you mean '--type'?)</c>, <c>unknown command 'chek' (did you mean 'check'?)</c>.</summary>
-    internal static string Unknown(Command parent, string token)
+    private static string Unknown(Command parent, string token, bool mayBeOption)
     {
-        bool option = token.Length > 1 && token[0] == '-';
+        bool option = mayBeOption && IsOption(token);
         IEnumerable<string> names = option ? OptionNames(parent) : parent.Subcommands.Where(c => !c.Hidden).SelectMany(c => c.Aliases.Prepend(c.Name));
         IReadOnlyList<string> near = NearestNames.Find(token, names);
         string hint = near.Count > 0
@@ -72,13 +85,15 @@ internal static class UsageErrors
         _ => error.Message,
     };
 
+    private static bool IsOption(string token) => token.Length > 1 && token[0] == '-';
+
     /// <summary>The command's options and the recursive ones of the commands above it (<c>--help</c>).</summary>
     private static IEnumerable<string> OptionNames(Command command) =>
         command.Options
             .Concat(command.Parents.OfType<Command>().SelectMany(p => p.Options.Where(o => o.Recursive)))
             .Where(o => !o.Hidden)
             .SelectMany(o => o.Aliases.Prepend(o.Name))
-            .Where(n => n.StartsWith('-'));
+            .Where(IsOption);
 
     private static string UsageName(Command command) => command is RootCommand ? "herald" : "herald " + command.Name;
 }

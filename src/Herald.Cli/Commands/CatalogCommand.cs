@@ -29,7 +29,6 @@ internal static class CatalogCommand
             Description = "Schema files and directories (searched recursively, bin/ and obj/ skipped); default: the current directory.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        paths.Validators.Add(UsageErrors.RejectOptions);
         var outputFile = new Option<string>("--output", "-o")
         {
             Description = "The Markdown file to write; default: stdout.",

@@ -28,7 +28,6 @@ internal static class CheckCommand
             Description = "Schema files and directories (searched recursively, bin/ and obj/ skipped); default: the current directory.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        paths.Validators.Add(UsageErrors.RejectOptions);
         var command = new Command("check", "Validate schema files (*.schema.json, *.defs.json) with the build's schema analyzer and print its diagnostics as the compiler does: HER001-HER009, and HER301/HER302 when a schemas.shipped.json is among the files. Exit 1 on an error.") { paths };
         command.SetAction(parsed => RunAsync(parsed.GetValue(paths) ?? [], parsed.InvocationConfiguration.Output));
         return command;

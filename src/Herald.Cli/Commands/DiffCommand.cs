@@ -18,8 +18,6 @@ internal static class DiffCommand
     {
         var oldSet = new Argument<string>("OLD") { Description = "The schemas before: a directory of schemas, a schema file, or a schemas.shipped.json baseline." };
         var newSet = new Argument<string>("NEW") { Description = "The schemas after: a directory of schemas, a schema file, or a schemas.shipped.json baseline." };
-        oldSet.Validators.Add(UsageErrors.RejectOptions);
-        newSet.Validators.Add(UsageErrors.RejectOptions);
         var command = new Command("diff", "Report the breaking and non-breaking changes from the schemas OLD to NEW, by the rules of HER301/HER302. Exit 1 when a change is breaking, so it can gate a release; schemas with errors on either side are reported, exit 1.") { oldSet, newSet };
         command.SetAction(parsed => Run(parsed.GetRequiredValue(oldSet), parsed.GetRequiredValue(newSet), parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
         return command;

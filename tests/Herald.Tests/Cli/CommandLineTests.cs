@@ -157,6 +157,8 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(0, exit);
         Assert.Contains("\"type\":\"loop.health\"", Assert.Single(Lines(output)), StringComparison.Ordinal);
+        // After `--` a word is an argument even if it looks like an option.
+        Assert.Equal((2, "", "herald: unexpected argument '--since' (see 'herald query --help')"), Trim(await Herald("query", file, "--", "--since")));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ internal static class HeraldCommand
     private const string Description =
         "Herald's command-line tool: check schema files, write the event catalog, query and summarize JSONL telemetry, report schema changes.\n"
         + "Exit codes: 0 done; 1 the command found problems (schema errors, breaking changes); 2 bad usage or unreadable input (a missing file, an unknown option, a bad value); 3 an internal error.\n"
-        + "'herald COMMAND --help' describes a command's arguments and options.";
+        + "'herald COMMAND --help' describes a command's arguments and options. Documentation: " + HeraldDocs.Url + "cli.md";
 
     public static RootCommand Create()
     {

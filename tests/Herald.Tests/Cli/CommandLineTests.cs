@@ -49,7 +49,10 @@ public sealed class CommandLineTests : IDisposable
             Assert.Contains("  " + command + "  ", output, StringComparison.Ordinal);
         Assert.Contains("--version", output, StringComparison.Ordinal);
         Assert.Contains("Exit codes: 0 done; 1 the command found problems", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("docs/", output, StringComparison.Ordinal); // the help stands alone: no repository path
+        // The documentation by its published URL, never a path into a clone of the repository.
+        Assert.Contains("Documentation: https://", output, StringComparison.Ordinal);
+        Assert.Contains(global::Herald.Cli.HeraldDocs.Url + "cli.md", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" docs/", output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -69,7 +72,7 @@ public sealed class CommandLineTests : IDisposable
             Assert.Contains(usage, output, StringComparison.Ordinal);
             foreach (string symbol in symbols.Append("-?, -h, --help"))
                 Assert.Matches($@"(?m)^  {System.Text.RegularExpressions.Regex.Escape(symbol)}\s+\S", output); // listed with a description
-            Assert.DoesNotContain("docs/", output, StringComparison.Ordinal);
+            Assert.DoesNotContain(" docs/", output, StringComparison.Ordinal);
         }
     }
 

@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Herald.Cli.Commands;
 
 namespace Herald.Cli;
 
@@ -14,18 +14,6 @@ namespace Herald.Cli;
 /// </summary>
 internal static class Program
 {
-    private static readonly string Help = string.Join(Environment.NewLine,
-        "herald — Herald's command-line tool",
-        "",
-        "  " + CheckCommand.Usage,
-        "  " + CatalogCommand.Usage,
-        "  " + QueryCommand.Usage,
-        "      TIME: ISO 8601 (2026-11-23T10:00:00Z), unix seconds, or a duration ago (90s, 15m, 2h, 1d); T: a type or a prefix (loop.*)",
-        "  " + StatsCommand.Usage,
-        "  " + DiffCommand.Usage,
-        "",
-        "Docs: docs/cli.md");
-
     /// <summary>Entry point.</summary>
     public static async Task<int> Main(string[] args)
     {
@@ -52,23 +40,25 @@ internal static class Program
     /// <summary>Runs one command line with the given writers (tests call this directly).</summary>
     internal static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        if (args.Count == 0 || args[0] is "-h" or "--help" or "help")
+        // `herald help [command]` is `herald [command] --help`.
+        if (args.Count > 0 && args[0] == "help") args = [.. args.Skip(1), "--help"];
+        var invocation = new InvocationConfiguration
         {
-            (args.Count == 0 ? error : output).WriteLine(Help);
-            return args.Count == 0 ? 2 : 0;
-        }
-        List<string> rest = args.Skip(1).ToList();
+            Output = output,
+            Error = error,
+            // Exceptions are reported below, as one line; Ctrl+C is Main's (--follow stops cleanly, exit 0).
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
         try
         {
-            return args[0] switch
+            ParseResult parsed = HeraldCommand.Parse(args);
+            if (UsageErrors.Found(parsed))
             {
-                "check" => await CheckCommand.RunAsync(rest, output).ConfigureAwait(false),
-                "catalog" => CatalogCommand.Run(rest, output, error),
-                "query" => await QueryCommand.RunAsync(rest, output, error, cancellationToken).ConfigureAwait(false),
-                "stats" => StatsCommand.Run(rest, output, error),
-                "diff" => DiffCommand.Run(rest, output, error),
-                _ => throw new CliException($"unknown command '{args[0]}'{Environment.NewLine}{Help}"),
-            };
+                UsageErrors.Write(parsed, error);
+                return 2;
+            }
+            return await parsed.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is CliException or IOException or UnauthorizedAccessException)
         {

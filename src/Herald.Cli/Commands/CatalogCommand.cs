@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -18,15 +19,29 @@ namespace Herald.Cli.Commands;
 /// </summary>
 internal static class CatalogCommand
 {
-    public const string Usage = "herald catalog [paths...] [-o events.md]   write a Markdown event catalog (default: to stdout)";
-
     /// <summary>The example envelope's fixed time, so the catalog is the same on every run.</summary>
     private const long ExampleUnixMs = 1_800_000_000_123;
 
-    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    public static Command Create()
     {
-        CliArguments parsed = CliArguments.Parse(args, ["--output"], [], new Dictionary<string, string> { ["-o"] = "--output" });
-        List<string> files = SchemaFiles.Collect(parsed.Positionals, includeBaseline: false);
+        var paths = new Argument<string[]>("paths")
+        {
+            Description = "Schema files and directories (searched recursively, bin/ and obj/ skipped); default: the current directory.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var outputFile = new Option<string>("--output", "-o")
+        {
+            Description = "The Markdown file to write; default: stdout.",
+            HelpName = "FILE",
+        };
+        var command = new Command("catalog", "Write a Markdown event catalog of the schemas: an overview table per module, then per event its metadata, a payload table and an example envelope. Schemas with errors: the diagnostics are printed, nothing is written, exit 1.") { paths, outputFile };
+        command.SetAction(parsed => Run(parsed.GetValue(paths) ?? [], parsed.GetValue(outputFile), parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+        return command;
+    }
+
+    public static int Run(IReadOnlyList<string> paths, string? outputFile, TextWriter output, TextWriter error)
+    {
+        List<string> files = SchemaFiles.Collect(paths, includeBaseline: false);
         CompileResult result = SchemaFiles.Compile(files);
         if (result.Diagnostics.Count > 0)
         {
@@ -36,7 +51,7 @@ internal static class CatalogCommand
         }
 
         string markdown = Write(result);
-        if (parsed.Get("--output") is { } path)
+        if (outputFile is { } path)
         {
             File.WriteAllText(path, markdown);
             output.WriteLine($"{path}: {result.Registry.Events.Count} events");

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -20,12 +21,21 @@ namespace Herald.Cli.Commands;
 /// </summary>
 internal static class CheckCommand
 {
-    public const string Usage = "herald check [paths...]   validate schema files (default: the current directory); exit 1 on errors";
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output)
+    public static Command Create()
     {
-        CliArguments parsed = CliArguments.Parse(args, [], []);
-        List<string> files = SchemaFiles.Collect(parsed.Positionals, includeBaseline: true);
+        var paths = new Argument<string[]>("paths")
+        {
+            Description = "Schema files and directories (searched recursively, bin/ and obj/ skipped); default: the current directory.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var command = new Command("check", "Validate schema files (*.schema.json, *.defs.json) with the build's schema analyzer and print its diagnostics as the compiler does: HER001-HER009, and HER301/HER302 when a schemas.shipped.json is among the files. Exit 1 on an error.") { paths };
+        command.SetAction(parsed => RunAsync(parsed.GetValue(paths) ?? [], parsed.InvocationConfiguration.Output));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> paths, TextWriter output)
+    {
+        List<string> files = SchemaFiles.Collect(paths, includeBaseline: true);
         ImmutableArray<Diagnostic> diagnostics = await AnalyzeAsync(files).ConfigureAwait(false);
 
         foreach (Diagnostic d in diagnostics.OrderBy(d => d.Location.GetLineSpan().Path, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start))

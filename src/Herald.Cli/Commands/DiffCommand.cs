@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.IO;
 using System.Linq;
-using Herald.Cli;
 using Herald.Generator.Schema;
 
 namespace Herald.Cli.Commands;
@@ -14,13 +14,17 @@ namespace Herald.Cli.Commands;
 /// </summary>
 internal static class DiffCommand
 {
-    public const string Usage = "herald diff OLD NEW   breaking / non-breaking schema changes (OLD, NEW: a directory, a schema file or schemas.shipped.json); exit 1 if breaking";
-
-    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    public static Command Create()
     {
-        CliArguments parsed = CliArguments.Parse(args, [], []);
-        if (parsed.Positionals.Count != 2) throw new CliException($"herald diff takes OLD and NEW (got {parsed.Positionals.Count} paths)");
-        string oldPath = parsed.Positionals[0], newPath = parsed.Positionals[1];
+        var oldSet = new Argument<string>("OLD") { Description = "The schemas before: a directory of schemas, a schema file, or a schemas.shipped.json baseline." };
+        var newSet = new Argument<string>("NEW") { Description = "The schemas after: a directory of schemas, a schema file, or a schemas.shipped.json baseline." };
+        var command = new Command("diff", "Report the breaking and non-breaking changes from the schemas OLD to NEW, by the rules of HER301/HER302. Exit 1 when a change is breaking, so it can gate a release; schemas with errors on either side are reported, exit 1.") { oldSet, newSet };
+        command.SetAction(parsed => Run(parsed.GetRequiredValue(oldSet), parsed.GetRequiredValue(newSet), parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+        return command;
+    }
+
+    public static int Run(string oldPath, string newPath, TextWriter output, TextWriter error)
+    {
         IReadOnlyDictionary<string, EventShape>? shipped = Shapes(oldPath, error);
         IReadOnlyDictionary<string, EventShape>? current = Shapes(newPath, error);
         if (shipped is null || current is null) return 1;

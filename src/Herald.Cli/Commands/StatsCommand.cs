@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -15,12 +16,17 @@ namespace Herald.Cli.Commands;
 /// </summary>
 internal static class StatsCommand
 {
-    public const string Usage = "herald stats FILE   counts and bytes per type, time span, drops reported by health events";
-
-    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    public static Command Create()
     {
-        CliArguments parsed = CliArguments.Parse(args, [], []);
-        string path = QueryCommand.SingleFile(parsed, "stats");
+        var file = TelemetryFile.Argument();
+        var command = new Command("stats", "Summarize a JSONL telemetry file: events and bytes per type, the time span, and the drops the publisher reported (the highest transport.dropped_messages in a loop.health or loop.failure payload). Lines that are not envelopes are reported on stderr as query reports them.") { file };
+        command.SetAction(parsed => Run(parsed.GetRequiredValue(file), parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+        return command;
+    }
+
+    public static int Run(string file, TextWriter output, TextWriter error)
+    {
+        string path = TelemetryFile.Existing(file);
         var perType = new SortedDictionary<string, (long Count, long Bytes)>(StringComparer.Ordinal);
         long malformed = 0, events = 0, bytes = 0;
         DateTimeOffset? first = null, last = null;
@@ -29,7 +35,7 @@ internal static class StatsCommand
         foreach (StoredEvent stored in new FileStorage(path).Read(EventQuery.All, line =>
         {
             malformed++;
-            error.WriteLine(QueryCommand.Skipped(path, line));
+            error.WriteLine(TelemetryFile.Skipped(path, line));
         }))
         {
             long size = Encoding.UTF8.GetByteCount(stored.Json) + 1;

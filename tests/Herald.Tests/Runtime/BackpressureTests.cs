@@ -101,7 +101,9 @@ public sealed class BackpressureTests
     [Fact]
     public async Task Fan_out_sends_on_the_callers_thread_when_every_chunk_is_in_use_and_loses_nothing()
     {
-        var transport = new RecordingTransport { Delay = TimeSpan.FromMilliseconds(5) };
+        // The first send stalls 300 ms, so the worker cannot keep up however slowly a loaded machine runs the producer:
+        // the 8 KiB buffer fills and the producer must send the overflow itself.
+        var transport = new RecordingTransport { Delay = TimeSpan.FromMilliseconds(5), StallUntil = Task.Delay(300) };
         int caller = Environment.CurrentManagedThreadId;
         TransportStatus final;
         var publisher = TelemetryPublisher.Create(Options(BackpressureMode.FanOut, maxBufferBytes: 8 * 1024, maxBatch: 20), transport);

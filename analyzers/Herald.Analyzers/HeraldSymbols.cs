@@ -24,6 +24,8 @@ internal sealed class HeraldSymbols
         {
             if (UsesHerald(assembly)) Collect(assembly.GlobalNamespace, events);
         }
+        // Last, so the project's own definition wins: the runtime's built-in events (Herald.Logging.AppEvent).
+        Collect(eventInterface.ContainingAssembly.GlobalNamespace, events);
         Events = events.ToImmutableDictionary(System.StringComparer.Ordinal);
     }
 

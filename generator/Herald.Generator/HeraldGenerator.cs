@@ -46,18 +46,29 @@ public sealed class HeraldGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Registry)
             .WithTrackingName(TrackingNames.Registry);
 
+        IncrementalValueProvider<bool> registers = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => RegistersEvents(options.GlobalOptions));
+
         context.RegisterSourceOutput(units, static (spc, unit) =>
             spc.AddSource(unit.HintName, SourceText.From(Emitter.EmitUnit(unit), System.Text.Encoding.UTF8)));
 
         context.RegisterSourceOutput(placeholders, static (spc, placeholder) =>
             spc.AddSource(placeholder.HintName, SourceText.From(Emitter.EmitPlaceholder(placeholder), System.Text.Encoding.UTF8)));
 
-        context.RegisterSourceOutput(registry, static (spc, model) =>
+        context.RegisterSourceOutput(registry.Combine(registers), static (spc, input) =>
         {
-            if (model.Events.Count > 0)
-                spc.AddSource(Emitter.RegistryClassName + ".g.cs", SourceText.From(Emitter.EmitRegistry(model), System.Text.Encoding.UTF8));
+            if (input.Left.Events.Count > 0)
+                spc.AddSource(Emitter.RegistryClassName + ".g.cs", SourceText.From(Emitter.EmitRegistry(input.Left, input.Right), System.Text.Encoding.UTF8));
         });
     }
+
+    /// <summary>
+    /// Whether the registry registers itself with <c>EventRegistry.Registered</c> when its assembly loads: yes unless
+    /// <c>HeraldRegisterEvents</c> is <c>false</c> (a library that keeps its events to itself, as the Herald runtime does
+    /// with its built-in <c>app.event</c>).
+    /// </summary>
+    internal static bool RegistersEvents(AnalyzerConfigOptions options)
+        => !(options.TryGetValue("build_property.HeraldRegisterEvents", out string? value) && string.Equals(value?.Trim(), "false", System.StringComparison.OrdinalIgnoreCase));
 
     /// <summary><c>HeraldNamespace</c> if set, else the project's <c>RootNamespace</c>, else <c>Herald.Events</c>.</summary>
     internal static string ResolveNamespace(AnalyzerConfigOptions options)

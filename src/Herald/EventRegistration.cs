@@ -13,7 +13,9 @@ namespace Herald;
 /// The process-wide set of generated registries. Every project with schemas registers its <c>HeraldEvents.Registry</c>
 /// from a generated module initializer; <see cref="EventRegistry.Registered"/> merges them. A module initializer runs
 /// only when its assembly is first used, so the first read also runs those of the application's assemblies that
-/// reference Herald: a shared event library counts before any of its types is touched.
+/// reference Herald: a shared event library counts before any of its types is touched. Herald's own built-in events
+/// (<c>Herald.Logging</c>, not registered by a module initializer) are added to a non-empty merge, unless an application
+/// assembly generates the same event type.
 /// </summary>
 internal sealed class EventRegistration(bool loadsReferences)
 {
@@ -81,6 +83,16 @@ internal sealed class EventRegistration(bool loadsReferences)
             }
             byType[e.EventType] = e;
             all.Add(e);
+        }
+        // Herald's built-in events (app.event, what the ILogger provider emits) count beside an application's own, so
+        // transforms and the otlp transport know them, and yield to the application's definition of the same type. An
+        // application with no generated events keeps an empty registry (no checks), as before.
+        if (registries.Count > 0)
+        {
+            foreach (EventDescriptor e in Herald.Logging.HeraldEvents.Registry.All)
+            {
+                if (byType.TryAdd(e.EventType, e)) all.Add(e);
+            }
         }
         return new EventRegistry(all);
     }

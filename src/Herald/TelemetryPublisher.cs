@@ -46,7 +46,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
         _workers = new FlushWorker[transports.Length];
         for (int lane = 0; lane < transports.Length; lane++)
         {
-            FlushWorker worker = new(_pipeline, lane, transports[lane], options, lane == 0 ? _dispatcher : null);
+            FlushWorker worker = new(_pipeline, lane, transports[lane], options, lane == 0 ? _dispatcher : null, logger);
             worker.Died += (error, othersLive) => OnWorkerDied(worker.Transport, error, othersLive);
             _workers[lane] = worker;
         }
@@ -70,7 +70,8 @@ public sealed class TelemetryPublisher : ITelemetrySink
 
     /// <summary>Creates a publisher with the transports its options name (<c>telemetry.transport</c> or <c>telemetry.transports</c>).</summary>
     /// <param name="options">The settings; see docs/configuration.md.</param>
-    /// <param name="logger">Where handler failures and the stub banner go; standard error when null.</param>
+    /// <param name="logger">Where the runtime logs its state changes (docs/runtime.md, "Logging": stub mode, worker restarts and
+    /// deaths, a failing and recovered transport, handler failures); without one, stub mode and handler failures go to standard error.</param>
     /// <exception cref="TelemetryConfigException">The options are invalid, or a transport cannot be opened; the message names every bad key.</exception>
     public static TelemetryPublisher Create(TelemetryOptions options, ILogger? logger = null) => Create(options, logger, meterFactory: null);
 
@@ -99,8 +100,9 @@ public sealed class TelemetryPublisher : ITelemetrySink
     /// <summary>Stub mode chosen by configuration: no worker starts, every event is counted as dropped, and the banner says so once.</summary>
     private static TelemetryPublisher CreateStub(TelemetryOptions options, ITransport[] transports, ILogger? logger, IMeterFactory? meterFactory = null)
     {
-        Banner(logger, LogLevel.Warning, "[herald] WARNING: telemetry runs as the stub sink (" + (options.Enabled ? "transport type 'stub'" : "enabled: false") +
-            "): events are counted as dropped and not sent.");
+        string reason = options.Enabled ? "transport type 'stub'" : "enabled: false";
+        Console.Error.WriteLine("[herald] WARNING: telemetry runs as the stub sink (" + reason + "): events are counted as dropped and not sent.");
+        if (logger is not null) HeraldLog.StubChosen(logger, reason);
         return new TelemetryPublisher(options, transports, logger, stub: true, meterFactory);
     }
 
@@ -200,29 +202,41 @@ public sealed class TelemetryPublisher : ITelemetrySink
         foreach (FlushWorker worker in _workers) await worker.Transport.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A worker stopped for good (on its thread). The banner goes to standard error always — telemetry that stops
+    /// sending must never be silent, and a console game may have no logger that anyone reads — and the logger, when
+    /// there is one, gets <see cref="HeraldLog.WorkerDied"/> and, for the last worker, <see cref="HeraldLog.StubFallback"/>.
+    /// </summary>
     private void OnWorkerDied(ITransport transport, string error, bool othersLive)
     {
+        int restartLimit = _options.Transport.Worker.RestartLimit;
         string banner;
         if (othersLive)
         {
-            banner = $"[herald] WARNING: the {transport.Provider} transport's worker stopped after {_options.Transport.Worker.RestartLimit} restarts ({error}). " +
+            banner = $"[herald] WARNING: the {transport.Provider} transport's worker stopped after {restartLimit} restarts ({error}). " +
                 "The other transports continue; its events are counted as dropped.";
         }
         else
         {
             _pipeline.StopIntake(disposing: false);
             _pipeline.DropAllQueued(); // the queues and the chunk being filled, now that no emit can add to them
-            banner = $"[herald] WARNING: the telemetry worker stopped after {_options.Transport.Worker.RestartLimit} restarts ({error}). " +
+            banner = $"[herald] WARNING: the telemetry worker stopped after {restartLimit} restarts ({error}). " +
                 "Telemetry now runs as the stub sink: events are counted as dropped and not sent.";
         }
-        Banner(_logger, LogLevel.Error, banner);
+        Console.Error.WriteLine(banner);
+        if (_logger is null) return;
+        int live = othersLive ? Math.Max(1, _workers.Count(w => w.Transport != transport && w.IsAlive)) : 0;
+        HeraldLog.WorkerDied(_logger, transport.Provider, restartLimit, ServerText.ForLog(error), live);
+        if (!othersLive) HeraldLog.StubFallback(_logger, transport.Provider, restartLimit);
     }
 
-    /// <summary>A stub banner goes to standard error always (a console user must see it) and to the logger when there is one.</summary>
-    private static void Banner(ILogger? logger, LogLevel level, string banner)
+    /// <summary>At most how often each worker logs "transport failing" while a failure streak lasts (tests shorten it).</summary>
+    internal TimeSpan FailureLogInterval
     {
-        Console.Error.WriteLine(banner);
-        logger?.Log(level, "{Banner}", banner);
+        set
+        {
+            foreach (FlushWorker worker in _workers) worker.FailureLogInterval = value;
+        }
     }
 
     /// <summary>A handler failure: to the logger, or to standard error for the first ten (then every thousandth).</summary>
@@ -230,7 +244,7 @@ public sealed class TelemetryPublisher : ITelemetrySink
     {
         if (_logger is not null)
         {
-            _logger.LogError(ex, "Telemetry handler {Handler} failed", handler);
+            HeraldLog.HandlerFailed(_logger, ex, handler);
             return;
         }
         int n = Interlocked.Increment(ref _errorLines);

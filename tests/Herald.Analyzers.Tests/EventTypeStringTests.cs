@@ -106,4 +106,25 @@ public sealed class EventTypeStringTests
             }
             """);
     }
+
+    [Fact]
+    public async Task HER101_knows_the_runtimes_built_in_app_event_in_a_project_without_schemas()
+    {
+        await V.RuntimeOnlyAnalyzerAsync("""
+            using Herald;
+            using Herald.Logging;
+
+            class Handlers
+            {
+                [Subscribe("app.event")]
+                void OnLog(AppEvent e) { }
+
+                [Subscribe(AppEvent.EventType)]
+                void OnLogToo(AppEvent e) { }
+
+                [EventType] public string Kind { get; set; } = {|#0:"app.evnt"|};
+            }
+            """,
+            V.Diagnostic("HER101").WithLocation(0).WithArguments("app.evnt", "; did you mean 'app.event'?"));
+    }
 }

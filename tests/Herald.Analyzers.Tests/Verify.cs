@@ -15,6 +15,21 @@ internal static class Verify<TAnalyzer> where TAnalyzer : DiagnosticAnalyzer, ne
 {
     public static Task AnalyzerAsync(string source, params DiagnosticResult[] expected) => AnalyzerAsync(source, Array.Empty<(string, string)>(), expected);
 
+    /// <summary>Runs the analyzer over code that references the runtime alone (no Herald.Events): a project without schemas.</summary>
+    public static async Task RuntimeOnlyAnalyzerAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+        {
+            TestCode = source,
+            ReferenceAssemblies = new ReferenceAssemblies("net10.0"),
+            CompilerDiagnostics = CompilerDiagnostics.None,
+        };
+        string events = typeof(Herald.Events.LoopTick).Assembly.Location;
+        test.TestState.AdditionalReferences.AddRange(References.Value.Where(r => r.Display != events));
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync();
+    }
+
     /// <summary>Runs the analyzer with AdditionalFiles (name, text) next to the code.</summary>
     public static async Task AnalyzerAsync(string source, (string Name, string Text)[] additionalFiles, params DiagnosticResult[] expected)
     {

@@ -29,11 +29,13 @@ internal static class GeneratorHarness
             References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver Driver(IEnumerable<AdditionalText> schemas, string? rootNamespace = "Consumer", string? heraldNamespace = null, DocumentationMode documentationMode = DocumentationMode.Parse)
+    public static GeneratorDriver Driver(IEnumerable<AdditionalText> schemas, string? rootNamespace = "Consumer", string? heraldNamespace = null, DocumentationMode documentationMode = DocumentationMode.Parse,
+        string? registerEvents = null)
     {
         var options = new Dictionary<string, string>();
         if (rootNamespace is not null) options["build_property.RootNamespace"] = rootNamespace;
         if (heraldNamespace is not null) options["build_property.HeraldNamespace"] = heraldNamespace;
+        if (registerEvents is not null) options["build_property.HeraldRegisterEvents"] = registerEvents;
         return CSharpGeneratorDriver.Create(
             new[] { new HeraldGenerator().AsSourceGenerator() },
             schemas,

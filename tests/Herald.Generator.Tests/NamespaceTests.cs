@@ -19,4 +19,18 @@ public sealed class NamespaceTests
         Assert.Contains(expected, source);
         Assert.Contains("public const string EventType = \"agent.moved\";", source); // type from the file name when x-event is absent
     }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    [InlineData(" False ", false)]
+    public void HeraldRegisterEvents_false_leaves_the_registry_out_of_EventRegistry_Registered(string? property, bool registers)
+    {
+        GeneratorDriver driver = GeneratorHarness.Driver(new[] { Schema }, "Game.Core", registerEvents: property).RunGenerators(GeneratorHarness.Compilation("class C {}"));
+        string source = driver.GetRunResult().Results.Single().GeneratedSources.Single(s => s.HintName == "HeraldEvents.g.cs").SourceText.ToString();
+        Assert.Contains("public static global::Herald.EventRegistry Registry { get; }", source); // the registry is there either way
+        Assert.Equal(registers, source.Contains("ModuleInitializerAttribute", StringComparison.Ordinal));
+        Assert.Equal(registers, source.Contains("EventRegistry.Register(Registry)", StringComparison.Ordinal));
+    }
 }

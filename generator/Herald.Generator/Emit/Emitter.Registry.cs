@@ -9,7 +9,7 @@ internal static partial class Emitter
 {
     public const string RegistryClassName = "HeraldEvents";
 
-    public static string EmitRegistry(RegistryModel registry)
+    public static string EmitRegistry(RegistryModel registry, bool register = true)
     {
         var w = new SourceWriter();
         WriteHeader(w, registry.Namespace, "all schemas of this project");
@@ -35,6 +35,11 @@ internal static partial class Emitter
             }
         }
         w.Line("});");
+        if (!register)
+        {
+            w.Close(); // HeraldRegisterEvents=false: the registry is used explicitly, never found by EventRegistry.Registered
+            return w.ToString();
+        }
         w.Line();
         // Registering from a module initializer lets the runtime find the events without being told
         // (EventRegistry.Registered); an explicit registry in the options still wins.

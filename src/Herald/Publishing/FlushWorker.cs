@@ -2,7 +2,9 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
+using Herald.Logging;
 using Herald.Transports;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Publishing;
 
@@ -46,11 +48,23 @@ internal sealed class FlushWorker
     private bool _started;
     private string? _error;
 
+    // Guarded by _statusLock: the failure streak as the log reports it (docs/runtime.md, "Logging"). Reported by the
+    // worker thread only (ReportHealth), at most once per _failureLogInterval while a streak lasts.
+    private long _streakStartedAt;     // Stopwatch timestamp of the streak's first failed send
+    private long _failureLoggedAt;     // when "transport failing" was last logged in this streak; 0: not yet
+    private long _recoveredFailures;   // failed sends of streaks that ended since the last report
+    private double _recoveredSeconds;  // how long the last of them lasted
+    private volatile bool _healthPending; // a streak runs or ended since the last report
+    private long _failureLogInterval = Stopwatch.Frequency * 30;
+
     private readonly SubscriberDispatcher? _dispatcher;
+    private readonly ILogger? _logger;
+    private int _threadId;
 
     // dispatcher: subscribers and listeners see the batches of one lane only (the first transport's); null for the others.
-    public FlushWorker(EmitPipeline pipeline, int lane, ITransport transport, TelemetryOptions options, SubscriberDispatcher? dispatcher)
+    public FlushWorker(EmitPipeline pipeline, int lane, ITransport transport, TelemetryOptions options, SubscriberDispatcher? dispatcher, ILogger? logger = null)
     {
+        _logger = logger;
         _dispatcher = dispatcher;
         _pipeline = pipeline;
         _buffer = pipeline.Buffer;
@@ -67,6 +81,13 @@ internal sealed class FlushWorker
 
     /// <summary>Where each send's duration is recorded (the publisher's meter).</summary>
     public TelemetryMeter? Meter { get; set; }
+
+    /// <summary>At most how often "transport failing" is logged while a failure streak lasts (30 s; tests shorten it).</summary>
+    internal TimeSpan FailureLogInterval
+    {
+        get => TimeSpan.FromSeconds((double)Interlocked.Read(ref _failureLogInterval) / Stopwatch.Frequency);
+        set => Interlocked.Exchange(ref _failureLogInterval, (long)(value.TotalSeconds * Stopwatch.Frequency));
+    }
 
     public void Start()
     {
@@ -123,6 +144,9 @@ internal sealed class FlushWorker
 
     private void Run()
     {
+        _threadId = Environment.CurrentManagedThreadId;
+        // Whatever this thread runs — a transport's send and its continuations — logs nothing into Herald itself.
+        LogRecursionGuard.MarkHeraldFlow();
         try
         {
             RunWithRestarts();
@@ -149,12 +173,16 @@ internal sealed class FlushWorker
             catch (Exception ex)
             {
                 bool dead;
+                int restart;
                 lock (_statusLock)
                 {
                     _error = $"{ex.GetType().Name}: {ex.Message}";
                     dead = _restarts >= _options.Transport.Worker.RestartLimit || _stop.IsCancellationRequested;
                     if (!dead) _restarts++;
+                    restart = _restarts;
                 }
+                if (!dead && _logger is not null)
+                    HeraldLog.WorkerRestarted(_logger, _transport.Provider, ServerText.ForLog(_error), restart, _options.Transport.Worker.RestartLimit);
                 if (dead)
                 {
                     // Retiring the lane drops its queue and everything sealed for it later, so no event can stay
@@ -184,6 +212,7 @@ internal sealed class FlushWorker
             bool flush = _signal.BeginCycle();
             stopping = _stop.IsCancellationRequested;
             _pipeline.ResyncClock();
+            ReportHealth(); // what a fan_out producer's sends changed
 
             _busy = DrainSealed(); // first: a blocked producer may be waiting for a free chunk
             bool sealCurrent = polled || flush || stopping;
@@ -247,6 +276,8 @@ internal sealed class FlushWorker
     public bool SendOldestOnCaller()
     {
         if (!_buffer.IsLive(_lane)) return false;
+        // A transport that logs while sending on the producer's thread (or in its continuations) logs nothing into Herald.
+        using LogRecursionGuard.FlowSection herald = LogRecursionGuard.EnterFlow();
         try
         {
             SendOldest();
@@ -365,6 +396,7 @@ internal sealed class FlushWorker
             TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
             double elapsedMs = elapsed.TotalMilliseconds;
             Meter?.RecordSend(_transport.Provider, _lane, elapsed, result.Outcome);
+            int? succeeded = null;
 
             lock (_statusLock)
             {
@@ -374,17 +406,30 @@ internal sealed class FlushWorker
                     _lastFlushMs = elapsedMs;
                     _lastBatchCount = kept;
                     _lastBatchBytes = batch.Lines.Length;
+                    if (_consecutiveFailures > 0)
+                    {
+                        _recoveredFailures += _consecutiveFailures;
+                        _recoveredSeconds = Stopwatch.GetElapsedTime(_streakStartedAt).TotalSeconds;
+                        _failureLoggedAt = 0;
+                        _healthPending = true;
+                    }
                     _consecutiveFailures = 0;
                     _circuitCooldown = TimeSpan.Zero;
                     if (mayDuplicate) _resent += batch.Count;
                     if (result.Rejected > 0) _error = result.Error; // the receiver's reason for what it refused
-                    return kept;
+                    succeeded = kept;
                 }
-                _consecutiveFailures++;
-                _failuresTotal++;
-                _error = result.Error;
-                mayDuplicate |= result.PartlyDelivered;
+                else
+                {
+                    if (_consecutiveFailures++ == 0) _streakStartedAt = started;
+                    _failuresTotal++;
+                    _error = result.Error;
+                    mayDuplicate |= result.PartlyDelivered;
+                    _healthPending = true;
+                }
             }
+            ReportHealth();
+            if (succeeded is { } delivered) return delivered;
             if (result.Outcome == SendOutcome.PermanentFailure) return null;
             if (block && _stop.IsCancellationRequested && stopSeenAt < 0) stopSeenAt = attempt;
             int spent = block ? (stopSeenAt < 0 ? -1 : attempt - stopSeenAt) : attempt;
@@ -399,6 +444,38 @@ internal sealed class FlushWorker
             WaitHandle[] wakers = stopSeenAt < 0 && block ? [_abort.Token.WaitHandle, _stop.Token.WaitHandle] : [_abort.Token.WaitHandle];
             if (EncodeWhileWaiting(wakers, wait) == 0) throw new OperationCanceledException(_abort.Token);
         }
+    }
+
+    /// <summary>
+    /// Logs the failure streak's changes, on the worker thread only (a <c>fan_out</c> producer's sends are reported at the
+    /// worker's next cycle, so nothing is logged on the emit path): "transport failing" at a streak's first failed send
+    /// and then at most once per <see cref="FailureLogInterval"/> while it lasts, with the count; "recovered" once when a
+    /// send succeeds after failures. Costs a volatile read while the transport is healthy.
+    /// </summary>
+    private void ReportHealth()
+    {
+        if (!_healthPending || _logger is null || Environment.CurrentManagedThreadId != _threadId) return;
+        long now = Stopwatch.GetTimestamp();
+        long recovered = 0, consecutive = 0, total = 0;
+        double recoveredSeconds = 0, failingSeconds = 0;
+        string? error = null;
+        lock (_statusLock)
+        {
+            if (_recoveredFailures > 0)
+            {
+                (recovered, recoveredSeconds) = (_recoveredFailures, _recoveredSeconds);
+                _recoveredFailures = 0;
+            }
+            if (_consecutiveFailures == 0) _healthPending = false;
+            else if (_failureLoggedAt == 0 || now - _failureLoggedAt >= Interlocked.Read(ref _failureLogInterval))
+            {
+                _failureLoggedAt = now;
+                (consecutive, total, error) = (_consecutiveFailures, _failuresTotal, _error);
+                failingSeconds = Stopwatch.GetElapsedTime(_streakStartedAt, now).TotalSeconds;
+            }
+        }
+        if (recovered > 0) HeraldLog.TransportRecovered(_logger, _transport.Provider, recovered, recoveredSeconds);
+        if (consecutive > 0) HeraldLog.TransportFailing(_logger, _transport.Provider, consecutive, failingSeconds, total, ServerText.ForLog(error));
     }
 
     /// <summary>

@@ -170,6 +170,8 @@ internal sealed class SubscriberDispatcher
 
     private async Task PumpAsync()
     {
+        // Handlers and listeners log nothing into Herald itself (a handler logging per event would feed its own input).
+        Herald.Logging.LogRecursionGuard.MarkHeraldFlow();
         await foreach (Delivery d in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             try

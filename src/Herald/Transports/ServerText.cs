@@ -25,18 +25,28 @@ internal static class ServerText
     private static readonly Regex Credential = new(
         $@"(?<key>\b[\w-]*(?:{SecretKeys})[\w-]*[""']?\s*[:=]\s*)(?:(?:{Schemes})\s+)?(?:""[^""]*""?|'[^']*'?|[^\s""',;&]+)" +
         $@"|\b(?<scheme>{Schemes})\s+[^\s""',;]+" +
-        @"|\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*", // a JWT, whatever surrounds it
+        @"|\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*" + // a JWT, whatever surrounds it
+        @"|(?<url>\b[a-z][a-z0-9+.-]*://)[^\s/?#@""']+@", // a URL's user info (scheme://user:password@host)
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     /// <summary>
     /// <paramref name="text"/> without <paramref name="token"/> (also percent-encoded, any case), without credentials
-    /// (<c>Bearer xyz</c>, <c>Basic xyz</c>, <c>Authorization: xyz</c>, <c>token=xyz</c>, <c>"api_key":"xyz"</c>, JWTs),
+    /// (<c>Bearer xyz</c>, <c>Basic xyz</c>, <c>Authorization: xyz</c>, <c>token=xyz</c>, <c>"api_key":"xyz"</c>, JWTs, the user
+    /// info of <c>scheme://user:password@host</c>),
     /// on one line, cut to <see cref="MaxLength"/> characters. Empty for null.
     /// </summary>
     public static string Scrub(string? text, string? token) => ScrubAll(text, token is null ? Array.Empty<string>() : new[] { token });
 
     /// <summary>As <see cref="Scrub(string?, string?)"/>, with several secrets (a token and header values).</summary>
-    public static string ScrubAll(string? text, IReadOnlyList<string> secrets)
+    public static string ScrubAll(string? text, IReadOnlyList<string> secrets) => ScrubAll(text, secrets, MaxLength);
+
+    /// <summary>
+    /// What the runtime's own log messages carry of an error (a worker's, a transport's): credentials and URL user info
+    /// redacted, on one line, not cut — an error already scrubbed by its transport (and cut) comes through unchanged.
+    /// </summary>
+    public static string ForLog(string? text) => ScrubAll(text, Array.Empty<string>(), int.MaxValue);
+
+    private static string ScrubAll(string? text, IReadOnlyList<string> secrets, int maxLength)
     {
         if (string.IsNullOrEmpty(text)) return "";
         var builder = new StringBuilder(text.Length);
@@ -52,9 +62,10 @@ internal static class ServerText
         scrubbed = Credential.Replace(scrubbed, match =>
             match.Groups["key"].Success ? match.Groups["key"].Value + Redacted
             : match.Groups["scheme"].Success ? match.Groups["scheme"].Value + " " + Redacted
+            : match.Groups["url"].Success ? match.Groups["url"].Value + Redacted + "@"
             : Redacted);
-        if (scrubbed.Length <= MaxLength) return scrubbed;
-        int cut = char.IsHighSurrogate(scrubbed[MaxLength - 1]) ? MaxLength - 1 : MaxLength;
+        if (scrubbed.Length <= maxLength) return scrubbed;
+        int cut = char.IsHighSurrogate(scrubbed[maxLength - 1]) ? maxLength - 1 : maxLength;
         return string.Concat(scrubbed.AsSpan(0, cut), "…");
     }
 

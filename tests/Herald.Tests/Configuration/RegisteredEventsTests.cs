@@ -71,6 +71,24 @@ public sealed class RegisteredEventsTests : IDisposable
     }
 
     [Fact]
+    public void The_runtimes_built_in_app_event_counts_beside_registered_events_and_yields_to_an_applications_own()
+    {
+        var withoutAppEvent = new EventRegistration(loadsReferences: false);
+        withoutAppEvent.Register(new EventRegistry([EventDescriptor.Create<ImpostorTick>(null, null, [], [], [])]));
+        Assert.True(withoutAppEvent.Merged().TryGet("app.event", out EventDescriptor builtIn));
+        Assert.Equal(typeof(Herald.Logging.AppEvent), builtIn.ClrType);
+
+        var withOwn = new EventRegistration(loadsReferences: false);
+        withOwn.Register(Herald.Events.HeraldEvents.Registry); // it generates app.event itself: no clash, its own wins
+        Assert.True(withOwn.Merged().TryGet("app.event", out EventDescriptor own));
+        Assert.Equal(typeof(Herald.Events.AppEvent), own.ClrType);
+        Assert.Equal(Herald.Events.HeraldEvents.Registry.All.Length, withOwn.Merged().All.Length);
+
+        Assert.Empty(new EventRegistration(loadsReferences: false).Merged().All); // no generated events: still none (no checks)
+        Assert.Equal(typeof(Herald.Events.AppEvent), EventRegistry.Registered.All.Single(e => e.EventType == "app.event").ClrType);
+    }
+
+    [Fact]
     public async Task Transforms_naming_fields_load_and_apply_without_a_registry()
     {
         string path = Path.Combine(_dir, "t.yaml");

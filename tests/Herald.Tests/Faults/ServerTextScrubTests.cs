@@ -24,6 +24,8 @@ public sealed class ServerTextScrubTests
     [InlineData("Too Many Requests", "Too Many Requests")]
     [InlineData("error=invalid_token", "error=invalid_token")] // a word that is not a secret stays
     [InlineData("line\r\nX-Injected: 1\u001b[31m", "line  X-Injected: 1 [31m")]
+    [InlineData("POST http://herald:hunter2@collector:8080/ingest failed", "POST http://[REDACTED]@collector:8080/ingest failed")] // a URL's user info
+    [InlineData("wss://user@host/ws and https://h/x?to=a@b", "wss://[REDACTED]@host/ws and https://h/x?to=a@b")] // an @ after the host is no user info
     [InlineData("", "")]
     public void Secrets_become_REDACTED_and_the_rest_stays_readable(string text, string expected)
         => Assert.Equal(expected, ServerText.Scrub(text, Token));
@@ -50,5 +52,15 @@ public sealed class ServerTextScrubTests
         string words = string.Concat(Enumerable.Repeat("token_secret-", 100_000));
         Assert.Equal(200 + 1, ServerText.Scrub(words, Token).Length);
         Assert.StartsWith("Bearer [REDACTED]", ServerText.Scrub("Bearer " + new string('x', 1_000_000), null), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Text_for_the_runtimes_log_is_scrubbed_but_not_cut()
+    {
+        string text = "TLS handshake with 127.0.0.1:4317 failed: " + new string('x', 300) + " token=abc http://u:p@h/";
+        string scrubbed = ServerText.ForLog(text);
+        Assert.EndsWith(" token=[REDACTED] http://[REDACTED]@h/", scrubbed, StringComparison.Ordinal);
+        Assert.Equal(text.Length - "abc".Length - "u:p".Length + 2 * "[REDACTED]".Length, scrubbed.Length);
+        Assert.Equal("", ServerText.ForLog(null));
     }
 }

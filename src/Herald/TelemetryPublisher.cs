@@ -177,6 +177,9 @@ public sealed class TelemetryPublisher : ITelemetrySink
     /// </summary>
     public ValueTask DisposeAsync() => ShutdownAsync(CancellationToken.None);
 
+    /// <summary>Whether disposal (a host's stop) has begun.</summary>
+    internal bool IsShutDown => Volatile.Read(ref _disposeStarted) == 1;
+
     /// <summary>
     /// <see cref="DisposeAsync"/> that also ends when <paramref name="stopToken"/> is cancelled (a host's shutdown timeout),
     /// whichever comes first: then sends in flight are cancelled and what was not sent is counted as dropped.

@@ -43,6 +43,8 @@ internal sealed class HeraldHealthCheck(TelemetryPublisher publisher, TelemetryO
             data[$"transport.{i}.consecutive_send_failures"] = t.ConsecutiveSendFailures;
         }
 
+        if (publisher.IsShutDown)
+            return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus, "Herald has stopped (the host is stopping, or the publisher was disposed).", data: data));
         if (options.IsStub) return Task.FromResult(HealthCheckResult.Healthy("Telemetry is off by configuration (stub sink): events are counted as dropped.", data));
         List<string> dead = transports.Where(t => !t.WorkerAlive).Select(t => t.Provider).ToList();
         if (dead.Count > 0)

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Diagnostics.Metrics;
 using Herald;
 using Herald.Hosting;
@@ -24,6 +25,7 @@ public static class HeraldServiceCollectionExtensions
     /// <param name="events">The project's event types (<c>HeraldEvents.Registry</c>), needed when transforms name kinds or fields.</param>
     /// <param name="configure">Changes to the options after they are read (e.g. a source name).</param>
     /// <remarks>An invalid section fails the host's start with an <see cref="OptionsValidationException"/> naming every bad key.</remarks>
+    /// <exception cref="InvalidOperationException">AddHerald was already called on <paramref name="services"/>.</exception>
     public static IServiceCollection AddHerald(this IServiceCollection services, IConfiguration telemetry, EventRegistry? events = null,
         Func<TelemetryOptions, TelemetryOptions>? configure = null)
     {
@@ -42,6 +44,9 @@ public static class HeraldServiceCollectionExtensions
 
     private static IServiceCollection AddHeraldCore(this IServiceCollection services, Func<TelemetryOptions> read, Func<TelemetryOptions, TelemetryOptions>? configure)
     {
+        // A second call would be ignored (one publisher, one set of options per container): say so instead.
+        if (services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(HeraldHostedService)))
+            throw new InvalidOperationException("AddHerald was already called on this service collection: Herald registers one publisher with one set of options. Call it once.");
         services.AddOptions<TelemetryOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidation>());
         services.TryAddSingleton<IOptionsFactory<TelemetryOptions>>(provider => new TelemetryOptionsFactory(read, configure,

@@ -49,9 +49,11 @@ public sealed class HeraldLoggerProvider : ILoggerProvider, ISupportExternalScop
             {
                 return resolve();
             }
-            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or TelemetryConfigException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                return null; // no sink registered, a host already disposed, or a configuration that does not start
+                // No sink registered, a host already disposed, or a configuration that does not start (the host's start
+                // reports it, as an OptionsValidationException): a logger never throws into the application.
+                return null;
             }
         });
         MinimumLevel = options?.MinimumLevel ?? LogLevel.Information;

@@ -48,11 +48,13 @@ internal sealed class FlushWorker
     private bool _started;
     private string? _error;
 
-    // Guarded by _statusLock: the failure streak as the log reports it (docs/runtime.md, "Logging"). Reported by the
-    // worker thread only (ReportHealth), at most once per _failureLogInterval while a streak lasts.
+    // Guarded by _statusLock: the failure streaks as the log reports them (docs/runtime.md, "Logging"). Reported by the
+    // worker thread only (ReportHealth): "failing" at most once per _failureLogInterval, across streaks (a collector that
+    // flaps every other send logs no more than one that stays down), and "recovered" only after a "failing" entry.
     private long _streakStartedAt;     // Stopwatch timestamp of the streak's first failed send
-    private long _failureLoggedAt;     // when "transport failing" was last logged in this streak; 0: not yet
-    private long _recoveredFailures;   // failed sends of streaks that ended since the last report
+    private long _failureLoggedAt;     // when "transport failing" was last logged; 0: never
+    private bool _failingLogged;       // a "failing" entry is out, its "recovered" not yet
+    private long _recoveredFailures;   // failed sends of streaks that ended since the last "recovered" entry
     private double _recoveredSeconds;  // how long the last of them lasted
     private volatile bool _healthPending; // a streak runs or ended since the last report
     private long _failureLogInterval = Stopwatch.Frequency * 30;
@@ -78,6 +80,9 @@ internal sealed class FlushWorker
     public event Action<string, bool>? Died;
 
     public ITransport Transport => _transport;
+
+    /// <summary>An error as status and health output show it: credentials and URL user info redacted, whatever the transport wrote.</summary>
+    private static string? Clean(string? error) => error is null ? null : ServerText.ForLog(error);
 
     /// <summary>Where each send's duration is recorded (the publisher's meter).</summary>
     public TelemetryMeter? Meter { get; set; }
@@ -176,7 +181,7 @@ internal sealed class FlushWorker
                 int restart;
                 lock (_statusLock)
                 {
-                    _error = $"{ex.GetType().Name}: {ex.Message}";
+                    _error = ServerText.ForLog($"{ex.GetType().Name}: {ex.Message}");
                     dead = _restarts >= _options.Transport.Worker.RestartLimit || _stop.IsCancellationRequested;
                     if (!dead) _restarts++;
                     restart = _restarts;
@@ -284,7 +289,7 @@ internal sealed class FlushWorker
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            lock (_statusLock) _error = $"{ex.GetType().Name}: {ex.Message}";
+            lock (_statusLock) _error = ServerText.ForLog($"{ex.GetType().Name}: {ex.Message}");
         }
         catch (OperationCanceledException)
         {
@@ -410,20 +415,19 @@ internal sealed class FlushWorker
                     {
                         _recoveredFailures += _consecutiveFailures;
                         _recoveredSeconds = Stopwatch.GetElapsedTime(_streakStartedAt).TotalSeconds;
-                        _failureLoggedAt = 0;
                         _healthPending = true;
                     }
                     _consecutiveFailures = 0;
                     _circuitCooldown = TimeSpan.Zero;
                     if (mayDuplicate) _resent += batch.Count;
-                    if (result.Rejected > 0) _error = result.Error; // the receiver's reason for what it refused
+                    if (result.Rejected > 0) _error = Clean(result.Error); // the receiver's reason for what it refused
                     succeeded = kept;
                 }
                 else
                 {
                     if (_consecutiveFailures++ == 0) _streakStartedAt = started;
                     _failuresTotal++;
-                    _error = result.Error;
+                    _error = Clean(result.Error);
                     mayDuplicate |= result.PartlyDelivered;
                     _healthPending = true;
                 }
@@ -461,15 +465,17 @@ internal sealed class FlushWorker
         string? error = null;
         lock (_statusLock)
         {
-            if (_recoveredFailures > 0)
+            if (_recoveredFailures > 0 && _failingLogged)
             {
                 (recovered, recoveredSeconds) = (_recoveredFailures, _recoveredSeconds);
                 _recoveredFailures = 0;
+                _failingLogged = false;
             }
             if (_consecutiveFailures == 0) _healthPending = false;
             else if (_failureLoggedAt == 0 || now - _failureLoggedAt >= Interlocked.Read(ref _failureLogInterval))
             {
                 _failureLoggedAt = now;
+                _failingLogged = true;
                 (consecutive, total, error) = (_consecutiveFailures, _failuresTotal, _error);
                 failingSeconds = Stopwatch.GetElapsedTime(_streakStartedAt, now).TotalSeconds;
             }

@@ -53,11 +53,11 @@ internal static class HttpExchange
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return SendResult.Transient($"POST {endpoint.GetLeftPart(UriPartial.Path)} timed out after {sendTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+            return SendResult.Transient($"POST {ServerText.Endpoint(endpoint, UriPartial.Path)} timed out after {sendTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
         }
         catch (HttpRequestException ex)
         {
-            if (trust.Explain(ex, endpoint.GetLeftPart(UriPartial.Authority)) is { } refused) return SendResult.Transient(refused);
+            if (trust.Explain(ex, ServerText.Endpoint(endpoint, UriPartial.Authority)) is { } refused) return SendResult.Transient(refused);
             return SendResult.Transient(ServerText.DescribeAll(ex, secrets)); // may quote a malformed status line or header
         }
     }

@@ -69,6 +69,17 @@ internal static class ServerText
         return string.Concat(scrubbed.AsSpan(0, cut), "…");
     }
 
+    /// <summary>
+    /// An endpoint for an error or a status: <c>scheme://host:port</c> (<see cref="UriPartial.Authority"/>) or with its path
+    /// (<see cref="UriPartial.Path"/>), never its user info — <c>http://user:password@host</c> is a valid endpoint.
+    /// </summary>
+    public static string Endpoint(Uri endpoint, UriPartial part)
+    {
+        var bare = new UriBuilder(endpoint) { UserName = "", Password = "", Query = "", Fragment = "" };
+        if (part != UriPartial.Path) bare.Path = "";
+        return bare.Uri.GetLeftPart(part);
+    }
+
     /// <summary>An exception as <c>Type: scrubbed message</c>.</summary>
     public static string Describe(Exception exception, string? token) => exception.GetType().Name + ": " + Scrub(exception.Message, token);
 

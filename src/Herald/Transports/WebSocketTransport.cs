@@ -75,17 +75,17 @@ public sealed class WebSocketTransport : ITransport
             if (acknowledged) return SendResult.Success;
             Drop();
             return SendResult.Transient(string.Create(CultureInfo.InvariantCulture,
-                $"{_endpoint.GetLeftPart(UriPartial.Authority)} did not acknowledge {waiting} bytes within {_sendTimeout.TotalSeconds} s (it does not read)")) with { PartlyDelivered = true };
+                $"{ServerText.Endpoint(_endpoint, UriPartial.Authority)} did not acknowledge {waiting} bytes within {_sendTimeout.TotalSeconds} s (it does not read)")) with { PartlyDelivered = true };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Drop();
-            return SendResult.Transient($"send to {_endpoint.GetLeftPart(UriPartial.Path)} timed out after {_sendTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s") with { PartlyDelivered = writing };
+            return SendResult.Transient($"send to {ServerText.Endpoint(_endpoint, UriPartial.Path)} timed out after {_sendTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s") with { PartlyDelivered = writing };
         }
         catch (Exception ex) when (ex is WebSocketException or System.Net.Http.HttpRequestException or ObjectDisposedException or InvalidOperationException)
         {
             Drop();
-            if (_trust.Explain(ex, _endpoint.GetLeftPart(UriPartial.Authority)) is { } refused) return SendResult.Transient(refused);
+            if (_trust.Explain(ex, ServerText.Endpoint(_endpoint, UriPartial.Authority)) is { } refused) return SendResult.Transient(refused);
             return SendResult.Transient(ServerText.Describe(ex, _token)) with { PartlyDelivered = writing }; // may quote what the server sent
         }
     }

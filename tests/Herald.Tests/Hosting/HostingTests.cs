@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Tests.Hosting;
@@ -193,5 +194,29 @@ public sealed class HostingTests : IDisposable
         Assert.Equal(1L, entry.Data["flushed"]);
         Assert.Equal("file", entry.Data["transport.0.provider"]);
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task With_the_logging_provider_an_invalid_section_still_fails_start_with_the_validation_error_and_logging_keeps_working()
+    {
+        HostApplicationBuilder builder = Builder(new() { ["telemetry:transport:type"] = "fille" });
+        builder.AddHerald();
+        builder.Logging.AddHerald();
+
+        using IHost host = builder.Build();
+        var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Game");
+        log.LogInformation("before start"); // resolves nothing that throws into the caller
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains(ex.Failures, f => f.StartsWith("telemetry.transport.type = fille", StringComparison.Ordinal));
+        log.LogInformation("after a failed start");
+    }
+
+    [Fact]
+    public void A_second_AddHerald_is_refused_instead_of_ignored()
+    {
+        HostApplicationBuilder builder = Builder(new() { ["telemetry:transport:type"] = "stdout" });
+        builder.AddHerald();
+        var ex = Assert.Throws<InvalidOperationException>(() => builder.AddHerald(sectionName: "other"));
+        Assert.Contains("already called", ex.Message);
     }
 }

@@ -79,4 +79,26 @@ public sealed class TransportHealthLogTests
         Assert.Equal((long)Failures, recovered.Value<long>("FailedSends"));
         Assert.Equal(Failures, status.SendFailuresTotal);
     }
+
+    [Fact]
+    public async Task A_collector_that_fails_every_other_send_logs_no_more_than_one_that_stays_down()
+    {
+        await using HttpCollector collector = await HttpCollector.StartAsync();
+        collector.Respond = n => n % 2 == 0 ? (503, 0) : (200, null); // each batch: one failed send, then a delivery
+        var logs = new CapturedLogs();
+        await using (var publisher = TelemetryPublisher.Create(Http(collector.Url), logs.Logger))
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                publisher.Emit(Tick(i));
+                Assert.True(await publisher.FlushAsync(TimeSpan.FromSeconds(30)));
+            }
+            Assert.Equal((40L, 40L), (publisher.TransportStatus.SendFailuresTotal, publisher.TransportStatus.PayloadsFlushedTotal));
+        }
+
+        Assert.Equal(80, collector.Requests.Count);
+        Assert.Single(logs.WithId(HeraldLog.Ids.TransportFailing)); // 40 streaks within the 30 s interval
+        CapturedLog recovered = Assert.Single(logs.WithId(HeraldLog.Ids.TransportRecovered));
+        Assert.Equal(1L, recovered.Value<long>("FailedSends"));
+    }
 }

@@ -158,7 +158,7 @@ public sealed class OtlpConfigTests : IDisposable
         var env = new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_LOGS_HEADERS"] = headers };
         var ex = Assert.Throws<TelemetryConfigException>(() => Settings(new TransportOptions { Type = "otlp" }, env));
         ConfigError error = Assert.Single(ex.Errors);
-        Assert.Equal(("OTEL_EXPORTER_OTLP_LOGS_HEADERS", (string?)null), (error.Key, error.Value));
+        Assert.Equal(("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "(set; not shown)"), (error.Key, error.Value));
         Assert.DoesNotContain("s3cr3t", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -286,7 +286,7 @@ public sealed class OtlpFaultTests
         var env = new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_HEADERS"] = headers };
         var ex = Assert.Throws<TelemetryConfigException>(() => new OtlpTransport(new TransportOptions { Type = "otlp" }, new TelemetryOptions(), k => env.GetValueOrDefault(k)));
         ConfigError error = Assert.Single(ex.Errors);
-        Assert.Equal(("OTEL_EXPORTER_OTLP_HEADERS", (string?)null), (error.Key, error.Value));
+        Assert.Equal(("OTEL_EXPORTER_OTLP_HEADERS", "(set; not shown)"), (error.Key, error.Value));
         Assert.DoesNotContain("dXNlcjpzM2NyM3Q", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("dXNlcjpzM2NyM3Q", error.Reason, StringComparison.Ordinal);
     }

@@ -149,8 +149,9 @@ internal sealed class OtlpSettings
     private static string? FirstSet(Func<string, string?> environment, string specific, string general)
         => Variable(environment, specific) is not null ? specific : Variable(environment, general) is not null ? general : null;
 
+    /// <summary>A malformed variable; <paramref name="value"/> null for one whose value is not shown (it may hold credentials).</summary>
     private static TelemetryConfigException Error(string variable, string? value, string reason)
-        => new(new[] { new ConfigError(variable, value, reason + " (environment variable)") });
+        => new(new[] { new ConfigError(variable, value ?? "(set; not shown)", reason + " (environment variable)") });
 
     private static bool IsToken(string name)
     {

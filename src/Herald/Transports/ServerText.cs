@@ -60,8 +60,8 @@ internal static class ServerText
             if (encoded != token) scrubbed = scrubbed.Replace(encoded, Redacted, StringComparison.OrdinalIgnoreCase);
         }
         scrubbed = Credential.Replace(scrubbed, match =>
-            match.Groups["key"].Success ? match.Groups["key"].Value + Redacted
-            : match.Groups["scheme"].Success ? match.Groups["scheme"].Value + " " + Redacted
+            match.Groups["key"].Success ? match.Groups["key"].Value + Secret(match.Value[match.Groups["key"].Length..])
+            : match.Groups["scheme"].Success ? match.Groups["scheme"].Value + " " + Secret(match.Value[match.Groups["scheme"].Length..].TrimStart())
             : match.Groups["url"].Success ? match.Groups["url"].Value + Redacted + "@"
             : Redacted);
         if (scrubbed.Length <= maxLength) return scrubbed;
@@ -79,6 +79,15 @@ internal static class ServerText
         if (part != UriPartial.Path) bare.Path = "";
         return bare.Uri.GetLeftPart(part);
     }
+
+    /// <summary>
+    /// What replaces a matched secret: <see cref="Redacted"/>, or the match itself when it is an earlier scrub's
+    /// <see cref="Redacted"/> followed by punctuation only — so scrubbing twice changes nothing (<c>Bearer [REDACTED]: ...</c>).
+    /// </summary>
+    private static string Secret(string matched) =>
+        matched.StartsWith(Redacted, StringComparison.Ordinal) && !matched.AsSpan(Redacted.Length).ContainsAnyExcept(Punctuation) ? matched : Redacted;
+
+    private static readonly System.Buffers.SearchValues<char> Punctuation = System.Buffers.SearchValues.Create(":.)]}>");
 
     /// <summary>An exception as <c>Type: scrubbed message</c>.</summary>
     public static string Describe(Exception exception, string? token) => exception.GetType().Name + ": " + Scrub(exception.Message, token);

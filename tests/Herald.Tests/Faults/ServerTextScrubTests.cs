@@ -30,6 +30,23 @@ public sealed class ServerTextScrubTests
     public void Secrets_become_REDACTED_and_the_rest_stays_readable(string text, string expected)
         => Assert.Equal(expected, ServerText.Scrub(text, Token));
 
+    /// <summary>Errors are scrubbed by their transport, then again for status and logs: the second pass changes nothing.</summary>
+    [Theory]
+    [InlineData("HTTP 401 Unauthorized Bearer tok3n-Value.42: the collector refused it")]
+    [InlineData("token=abc: rejected (Authorization: Basic dXNlcjpwYXNz) see http://a:b@h/x.")]
+    [InlineData("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln end")]
+    public void Scrubbing_twice_changes_nothing(string text)
+    {
+        string once = ServerText.Scrub(text, Token);
+        Assert.DoesNotContain("tok3n", once);
+        Assert.Equal(once, ServerText.ForLog(once));
+        Assert.Equal(once, ServerText.Scrub(once, Token));
+    }
+
+    [Fact]
+    public void A_secret_placed_after_a_literal_REDACTED_is_still_redacted()
+        => Assert.Equal("Bearer [REDACTED] x", ServerText.Scrub("Bearer [REDACTED]leak x", null));
+
     [Fact]
     public void The_percent_encoded_token_is_redacted_too()
         => Assert.Equal("u=[REDACTED]", ServerText.Scrub("u=a%2Bb%2Fc%3D", "a+b/c="));

@@ -98,6 +98,7 @@ with zipfile.ZipFile(nupkg) as z:
     names = set(z.namelist())
     check_metadata("Herald", nuspec(z))
     expected = {"README.md", "icon.png", "lib/net10.0/Herald.dll", "lib/net10.0/Herald.xml", "build/Herald.props", "buildTransitive/Herald.props"}
+    expected |= {"lib/net8.0/Herald.dll", "lib/net8.0/Herald.xml"}  # the runtime for .NET 8 too (docs/package.md, "Target frameworks")
     expected |= {f"analyzers/dotnet/cs/{a}.dll" for a in ("Herald.Generator", "Herald.Analyzers", "Herald.Analyzers.CodeFixes")}
     expected |= {f"docs/{f}" for f in os.listdir(os.path.join(repo, "docs")) if f.endswith(".md")}
     for missing in sorted(expected - names):
@@ -114,7 +115,7 @@ with zipfile.ZipFile(nupkg) as z:
 if check(os.path.isfile(snupkg), f"Herald: no symbol package {os.path.basename(snupkg)}"):
     with zipfile.ZipFile(snupkg) as z:
         pdbs = [n for n in z.namelist() if n.endswith(".pdb")]
-        check(pdbs == ["lib/net10.0/Herald.pdb"], f"Herald: the .snupkg holds {pdbs}, not lib/net10.0/Herald.pdb")
+        check(sorted(pdbs) == ["lib/net10.0/Herald.pdb", "lib/net8.0/Herald.pdb"], f"Herald: the .snupkg holds {pdbs}, not lib/net10.0/Herald.pdb and lib/net8.0/Herald.pdb")
         for p in pdbs:
             check_sourcelink(f"Herald: {p} in the .snupkg", z.read(p))
 
@@ -131,5 +132,5 @@ if failures:
     print("\n".join("package: " + f for f in failures))
     sys.exit(1)
 print(f"package: Herald and Herald.Cli {version}: MIT, readme (absolute links), icon, repository {repo_url} at {head[:12]}; "
-      f"Herald holds the runtime, 3 analyzer DLLs, the props and docs/*.md; Herald.pdb in the .snupkg; SourceLink in every PDB"
+      f"Herald holds the runtime (net8.0, net10.0), 3 analyzer DLLs, the props and docs/*.md; both Herald.pdb in the .snupkg; SourceLink in every PDB"
       + (" (source paths /_/)" if ci else ""))

@@ -9,7 +9,13 @@ namespace Herald;
 public sealed class EventRegistry
 {
     private readonly Dictionary<string, EventDescriptor> _byName;
+#if NET9_0_OR_GREATER
     private readonly Dictionary<string, EventDescriptor>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
+#else
+    // .NET 8 has no span lookup on Dictionary (AlternateLookup is .NET 9+): SpanLookup finds a name by its ordinal hash
+    // and compares the characters, allocating nothing either.
+    private readonly SpanLookup _byNameSpan;
+#endif
 
     /// <summary>Creates a registry; event types must be unique.</summary>
     public EventRegistry(IEnumerable<EventDescriptor> events)
@@ -20,7 +26,11 @@ public sealed class EventRegistry
         {
             if (!_byName.TryAdd(e.EventType, e)) throw new ArgumentException($"Event type '{e.EventType}' is registered twice.", nameof(events));
         }
+#if NET9_0_OR_GREATER
         _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+#else
+        _byNameSpan = new SpanLookup(All);
+#endif
     }
 
     /// <summary>
@@ -58,4 +68,38 @@ public sealed class EventRegistry
         int count = System.Text.Encoding.UTF8.GetChars(utf8EventType, chars);
         return _byNameSpan.TryGetValue(chars.Slice(0, count), out descriptor!);
     }
+
+#if !NET9_0_OR_GREATER
+    /// <summary>
+    /// The net8.0 build's stand-in for <c>Dictionary.AlternateLookup&lt;ReadOnlySpan&lt;char&gt;&gt;</c>: the names bucketed by
+    /// <see cref="string.GetHashCode(ReadOnlySpan{char})"/>, then compared ordinally. Built once per registry; a lookup
+    /// allocates nothing.
+    /// </summary>
+    private sealed class SpanLookup
+    {
+        private readonly Dictionary<int, EventDescriptor[]> _byHash = new();
+
+        public SpanLookup(ImmutableArray<EventDescriptor> events)
+        {
+            foreach (EventDescriptor e in events)
+            {
+                int hash = string.GetHashCode(e.EventType.AsSpan());
+                _byHash[hash] = _byHash.TryGetValue(hash, out EventDescriptor[]? same) ? [.. same, e] : [e];
+            }
+        }
+
+        public bool TryGetValue(ReadOnlySpan<char> name, out EventDescriptor descriptor)
+        {
+            if (_byHash.TryGetValue(string.GetHashCode(name), out EventDescriptor[]? candidates))
+            {
+                foreach (EventDescriptor candidate in candidates)
+                {
+                    if (name.SequenceEqual(candidate.EventType)) { descriptor = candidate; return true; }
+                }
+            }
+            descriptor = null!;
+            return false;
+        }
+    }
+#endif
 }

@@ -24,7 +24,7 @@ public sealed class CachingTests
         foreach (string step in TrackedSteps.Where(s => s != TrackingNames.Placeholders)) Assert.True(first.TrackedSteps.ContainsKey(step), $"step {step} is not tracked");
         AssertNoRoslynObjects(first);
 
-        driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class B { int X; }")));
+        driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class B { int X; }", new CSharpParseOptions(GeneratorHarness.Language))));
         GeneratorRunResult second = driver.GetRunResult().Results.Single();
 
         foreach (string step in TrackedSteps)

@@ -16,6 +16,13 @@ internal static class GeneratorHarness
 
     private static readonly ImmutableArray<MetadataReference> References = LoadReferences();
 
+#if NET10_0_OR_GREATER
+    public const LanguageVersion Language = LanguageVersion.Latest;
+#else
+    // The net8.0 run compiles the generated code as a .NET 8 project does by default: C# 12, against .NET 8's assemblies.
+    public const LanguageVersion Language = LanguageVersion.CSharp12;
+#endif
+
     public static string CanonicalSchemaDirectory => Path.Combine(RepoRoot, "schemas");
 
     public static IReadOnlyList<AdditionalText> CanonicalSchemas()
@@ -25,9 +32,12 @@ internal static class GeneratorHarness
     public static CSharpCompilation Compilation(params string[] sources)
         => CSharpCompilation.Create(
             "Consumer",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), path: $"Source{i}.cs")),
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(Language), path: $"Source{i}.cs")),
             References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                // As the SDK passes /nowarn:1701,1702: on net8.0 the test host has newer System.* assemblies from packages
+                // (Roslyn's System.Collections.Immutable 9) than Herald was compiled against.
+                .WithSpecificDiagnosticOptions([new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]));
 
     public static GeneratorDriver Driver(IEnumerable<AdditionalText> schemas, string? rootNamespace = "Consumer", string? heraldNamespace = null, DocumentationMode documentationMode = DocumentationMode.Parse,
         string? registerEvents = null)
@@ -39,7 +49,7 @@ internal static class GeneratorHarness
         return CSharpGeneratorDriver.Create(
             new[] { new HeraldGenerator().AsSourceGenerator() },
             schemas,
-            new CSharpParseOptions(LanguageVersion.Latest, documentationMode),
+            new CSharpParseOptions(Language, documentationMode),
             new OptionsProvider(options),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
     }

@@ -112,4 +112,16 @@ public sealed class GeneratedSurfaceTests
         Assert.Equal(new[] { "issuer" }, console.RedactedFields);
         Assert.Equal("metrics_service", registry.All.Single(e => e.EventType == "metrics.aggregation_started").Source);
     }
+
+    [Fact]
+    public void A_utf8_name_is_looked_up_without_allocating()
+    {
+        // On net8.0, where Dictionary has no span lookup, the registry keeps a lookup of its own (EventRegistry.SpanLookup).
+        EventRegistry registry = Herald.Events.HeraldEvents.Registry;
+        Assert.Equal(0, AllocationProbe.SmallestRound(() =>
+        {
+            Assert.True(registry.TryGet("metrics.aggregation_started"u8, out _));
+            Assert.False(registry.TryGet("metrics.aggregation_startee"u8, out _));
+        }));
+    }
 }

@@ -265,7 +265,11 @@ internal sealed class CertificateTrust
         public string Format(byte[] hash)
         {
             if (Base64) return "sha256//" + Convert.ToBase64String(hash);
+#if NET9_0_OR_GREATER
             string hex = Upper ? Convert.ToHexString(hash) : Convert.ToHexStringLower(hash);
+#else
+            string hex = Upper ? Convert.ToHexString(hash) : Convert.ToHexString(hash).ToLowerInvariant(); // no ToHexStringLower before .NET 9
+#endif
             if (!Colons) return hex;
             var text = new StringBuilder(hex.Length * 3 / 2);
             for (int i = 0; i < hex.Length; i += 2)

@@ -183,7 +183,13 @@ internal static class LinuxFile
         public const int Append = 0x400;
         public const int CloseOnExec = 0x80000;
 
-        public static readonly bool Known = RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86 or Architecture.Arm64 or Architecture.Arm or Architecture.RiscV64 or Architecture.LoongArch64;
+#if NET9_0_OR_GREATER
+        private const Architecture RiscV64 = Architecture.RiscV64;
+#else
+        private const Architecture RiscV64 = (Architecture)9; // Architecture.RiscV64, named from .NET 9 on
+#endif
+
+        public static readonly bool Known = RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86 or Architecture.Arm64 or Architecture.Arm or RiscV64 or Architecture.LoongArch64;
 
         public static readonly int NoFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
     }

@@ -121,7 +121,7 @@ public sealed class TransformTests
     {
         string[] keys = Enumerable.Range(0, 24).Select(i => "k" + (char)('a' + (i * 7 % 24))).ToArray();
         var tags = keys.ToImmutableDictionary(k => k, k => k.ToUpperInvariant());
-        string details = "{" + string.Join(",", keys.Reverse().Select(k => $"\"{k}\":{{\"z\":1,\"a\":[{{\"y\":2,\"b\":3}}]}}")) + "}";
+        string details = "{" + string.Join(",", Enumerable.Reverse(keys).Select(k => $"\"{k}\":{{\"z\":1,\"a\":[{{\"y\":2,\"b\":3}}]}}")) + "}";
 
         async Task<string[]> Emit(bool normalize)
         {
@@ -143,7 +143,7 @@ public sealed class TransformTests
         Assert.Equal(sorted, Names(normalized[0], "tags"));
         Assert.Equal(sorted, Names(normalized[1], "details"));
         Assert.Contains("{\"a\":[{\"b\":3,\"y\":2}],\"z\":1}", normalized[1]);
-        Assert.Equal(keys.Reverse(), Names(plain[1], "details")); // without the normalizer free-form JSON is written as given
+        Assert.Equal(Enumerable.Reverse(keys), Names(plain[1], "details")); // without the normalizer free-form JSON is written as given
         // Same content either way.
         Assert.Equal(JsonDocument.Parse(plain[0]).RootElement.GetProperty("payload").GetProperty("tags").EnumerateObject().Count(), sorted.Length);
 

@@ -33,7 +33,7 @@ internal static class TimeArgument
     private static bool TryParseUnchecked(string text, DateTimeOffset now, out DateTimeOffset time)
     {
         if (text.Length > 1 && "smhd".Contains(text[^1], StringComparison.Ordinal)
-            && double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) && amount >= 0)
+            && double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) && amount >= 0 && double.IsFinite(amount))
         {
             TimeSpan ago = text[^1] switch { 's' => TimeSpan.FromSeconds(amount), 'm' => TimeSpan.FromMinutes(amount), 'h' => TimeSpan.FromHours(amount), _ => TimeSpan.FromDays(amount) };
             time = now - ago;
@@ -41,6 +41,11 @@ internal static class TimeArgument
         }
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
         {
+            if (!double.IsFinite(seconds))
+            {
+                time = default;
+                return false; // NaN or infinity is no time
+            }
             time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
             return true;
         }

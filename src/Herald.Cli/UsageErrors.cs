@@ -24,7 +24,9 @@ internal static class UsageErrors
     /// </summary>
     public static bool Found(ParseResult parsed) =>
         parsed.Action is ParseErrorAction
-        || (parsed.Action is not null && parsed.Action == parsed.CommandResult.Command.Action && OptionsTakenForArguments(parsed).Any());
+        || (parsed.Action is not null && parsed.Action == parsed.CommandResult.Command.Action && OptionsTakenForArguments(parsed).Any())
+        // `herald chek --help`, `herald help chek`: help for a command that does not exist is the unknown command.
+        || (parsed.Action is System.CommandLine.Help.HelpAction && parsed.CommandResult.Command.Subcommands.Count > 0 && parsed.UnmatchedTokens.Count > 0);
 
     public static void Write(ParseResult parsed, TextWriter error)
     {

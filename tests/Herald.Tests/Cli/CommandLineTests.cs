@@ -128,6 +128,8 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal((2, "", "herald: unknown command 'frobnicate' (see 'herald --help')"), Trim(await Herald("frobnicate")));
         // The words after a mistyped command were its arguments, not more unknown commands.
         Assert.Equal((2, "", "herald: unknown command 'chek' (did you mean 'check'?)"), Trim(await Herald("chek", "schemas", "more")));
+        Assert.Equal((2, "", "herald: unknown command 'chek' (did you mean 'check'?)"), Trim(await Herald("chek", "--help")));
+        Assert.Equal((2, "", "herald: unknown command 'chek' (did you mean 'check'?)"), Trim(await Herald("help", "chek")));
     }
 
     [Fact]
@@ -143,6 +145,8 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal((2, "", "herald: --type is given more than once"), Trim(await Herald("query", file, "--type", "a", "--type", "b")));
         Assert.Equal((2, "", "herald: --since '1e300' is not a time: use ISO 8601 (2026-11-23T10:00:00Z), unix seconds (1795440193.5) or a duration ago (90s, 15m, 2h, 1d)"),
             Trim(await Herald("query", file, "--since", "1e300")));
+        Assert.Equal((2, "", "herald: --until 'NaN' is not a time: use ISO 8601 (2026-11-23T10:00:00Z), unix seconds (1795440193.5) or a duration ago (90s, 15m, 2h, 1d)"),
+            Trim(await Herald("query", file, "--until", "NaN")));
 
         var bare = await Herald();
         Assert.Equal(2, bare.Exit);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
@@ -38,15 +39,23 @@ internal sealed class CertificateTrust
     }
 
     /// <summary>The trust the options ask for.</summary>
-    /// <exception cref="ArgumentException">The CA file holds no certificate, or the pin is neither 64 hex digits nor <c>sha256//</c> base64.</exception>
+    /// <exception cref="ConfigValueException">The CA file cannot be read or holds no certificate.</exception>
+    /// <exception cref="ArgumentException">The pin is neither 64 hex digits nor <c>sha256//</c> base64.</exception>
     public static CertificateTrust From(TransportOptions options)
     {
         X509Certificate2Collection? roots = null;
         if (options.TlsCaFile is { Length: > 0 } caFile)
         {
             roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(caFile);
-            if (roots.Count == 0) throw new ArgumentException($"{TelemetryConfigRules.TlsCaFile.Name} '{caFile}' holds no certificate.", nameof(options));
+            try
+            {
+                roots.ImportFromPemFile(caFile);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+            {
+                throw new ConfigValueException(TelemetryConfigRules.TlsCaFile, caFile, $"the CA file cannot be read: {ex.Message}", ex);
+            }
+            if (roots.Count == 0) throw new ConfigValueException(TelemetryConfigRules.TlsCaFile, caFile, "the CA file holds no certificate");
         }
         return new CertificateTrust(roots, options.TlsPinSha256 is { Length: > 0 } pin ? ParsePin(pin) : null);
     }

@@ -56,6 +56,10 @@ internal static class TransportFactory
                 _ => new StdoutTransport(),
             };
         }
+        catch (ConfigValueException ex)
+        {
+            throw new TelemetryConfigException(new[] { new ConfigError(key + "." + ex.Rule.Name, ex.Value, ex.Message) });
+        }
         catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException or CryptographicException)
         {
             // A file that cannot be opened (a symlink at the path, permissions) is the fault of the path the transport requires.

@@ -20,7 +20,7 @@ public sealed class TownletProgramTests : IDisposable
     [InlineData("--telemetry:transport:type=http --telemetry:transport:endpoint=ftp://collector", "telemetry.transport.endpoint = ftp://collector: required for the http transport, as an http(s) URL")]
     [InlineData("--telemetry:transport:type=tcp --telemetry:transport:endpoint=collector", "telemetry.transport.endpoint = collector: required for the tcp transport, as host:port")]
     [InlineData("--telemetry:transport:type=http --telemetry:transport:endpoint=http://127.0.0.1:9/ --telemetry:transport:auth_token_env=HERALD_TEST_UNSET_TOKEN", "auth_token_env = HERALD_TEST_UNSET_TOKEN: the environment variable is not set")]
-    [InlineData("--telemetry:transport:type=http --telemetry:transport:endpoint=https://127.0.0.1:9/ --telemetry:transport:tls_ca_file=missing-ca.pem", "the http transport cannot be opened")]
+    [InlineData("--telemetry:transport:type=http --telemetry:transport:endpoint=https://127.0.0.1:9/ --telemetry:transport:tls_ca_file=missing-ca.pem", "telemetry.transport.tls_ca_file = missing-ca.pem: the CA file cannot be read")]
     [InlineData("--telemetry:transport:buffer:max_batch_size=0", "telemetry.transport.buffer.max_batch_size = 0: must be at least 1")]
     [InlineData("--config no-such-file.yaml", "no-such-file.yaml: cannot read the configuration file")]
     [InlineData("--config .", ": cannot read the configuration file: Access to the path")] // a directory

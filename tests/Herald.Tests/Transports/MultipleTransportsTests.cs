@@ -189,4 +189,22 @@ public sealed class MultipleTransportsTests : IDisposable
         ConfigError error = Assert.Single(ex.Errors);
         Assert.Equal("telemetry.transports[1].endpoint", error.Key);
     }
+
+    [Theory]
+    [InlineData("missing")]  // cannot be read
+    [InlineData("empty")]    // holds no certificate
+    public void A_CA_file_that_does_not_work_is_named_by_its_key_under_its_transport(string kind)
+    {
+        string caFile = Path.Combine(_dir, kind + ".pem");
+        if (kind == "empty") File.WriteAllText(caFile, "");
+        TelemetryOptions options = new()
+        {
+            Transports = [new TransportOptions { Type = "file", FilePath = Path.Combine(_dir, "ok.jsonl") },
+                new TransportOptions { Type = "http", Endpoint = "https://127.0.0.1:9/ingest", TlsCaFile = caFile }],
+        };
+        var ex = Assert.Throws<TelemetryConfigException>(() => TelemetryPublisher.Create(options));
+        ConfigError error = Assert.Single(ex.Errors);
+        Assert.Equal(("telemetry.transports[1].tls_ca_file", caFile), (error.Key, error.Value));
+        Assert.StartsWith(kind == "empty" ? "the CA file holds no certificate" : "the CA file cannot be read", error.Reason);
+    }
 }

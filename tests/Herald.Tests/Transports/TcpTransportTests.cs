@@ -194,7 +194,7 @@ public sealed class TcpTransportTests
     {
         string missing = Path.Combine(Path.GetTempPath(), "herald-no-such-ca-" + Guid.NewGuid().ToString("N") + ".pem");
         var ex = Assert.Throws<TelemetryConfigException>(() => TelemetryPublisher.Create(Tcp(9, tls: true, caFile: missing)));
-        Assert.Equal("telemetry.transport", Assert.Single(ex.Errors).Key);
+        Assert.Equal("telemetry.transport.tls_ca_file", Assert.Single(ex.Errors).Key);
         Assert.Contains(missing, ex.Message);
     }
 }

@@ -164,10 +164,13 @@ public sealed class HeraldToDashboardTests(SharedDashboard shared) : IDisposable
     public async Task A_receiver_restarted_mid_run_gets_every_event_sent_while_it_was_down_once_and_nothing_is_dropped()
     {
         await using AspireDashboard own = await AspireDashboard.StartAsync();
+        // Herald sends through a proxy that is closed from the kill until the new dashboard is ready: a dashboard still
+        // starting may refuse a request in a way OTLP calls permanent, and that would be the dashboard's startup under test.
+        await using var proxy = new GatedProxy(own.OtlpUrl.Port);
         string service = SharedDashboard.UniqueService("restart");
         TelemetryOptions options = HeraldOtlp(own, service, "protobuf", Path.Combine(_dir, "events.jsonl")) with
         {
-            Transports = [new TransportOptions { Type = "otlp", Endpoint = own.OtlpUrl.ToString(), Worker = new WorkerOptions { Backpressure = BackpressureMode.Block } }],
+            Transports = [new TransportOptions { Type = "otlp", Endpoint = proxy.Url.ToString(), Worker = new WorkerOptions { Backpressure = BackpressureMode.Block } }],
         };
         await using TelemetryPublisher publisher = TelemetryPublisher.Create(options);
         static IEnumerable<string> Ticks(IEnumerable<StoredLog> logs) => logs.Select(l => l.Attribute("tick")!).Order(StringComparer.Ordinal);
@@ -177,6 +180,7 @@ public sealed class HeraldToDashboardTests(SharedDashboard shared) : IDisposable
         await publisher.FlushAsync();
         Assert.Equal(Expected(1, 50), Ticks(await own.WaitForLogsAsync(50, resource: service)));
 
+        proxy.Close();
         own.Kill();
         for (int tick = 51; tick <= 100; tick++) publisher.Emit(new LoopTick { Tick = tick, DurationMs = 0.5, AgentCount = 1, EventsEmitted = 1 });
         Task flushing = publisher.FlushAsync();
@@ -186,8 +190,11 @@ public sealed class HeraldToDashboardTests(SharedDashboard shared) : IDisposable
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the transport never tried the stopped receiver");
             await Task.Delay(20);
         }
-        await own.RestartAsync();
+        await own.RestartAsync(); // returns once the new dashboard answers
+        proxy.Open();
         await flushing.WaitAsync(TimeSpan.FromSeconds(60));
+        TransportStatus settled = publisher.TransportStatus;
+        Assert.True(settled.DroppedMessages == 0, $"dropped {settled.DroppedMessages}; last error: {settled.WorkerError}");
 
         IReadOnlyList<StoredLog> after = await own.WaitForLogsAsync(50, resource: service);
         Assert.Equal(Expected(51, 100), Ticks(after)); // each once; the first 50 were acknowledged before the restart

@@ -229,11 +229,11 @@ public sealed class TelemetryPublisher : ITelemetrySink
         Console.Error.WriteLine(banner);
         if (_logger is null) return;
         int live = othersLive ? Math.Max(1, _workers.Count(w => w.Transport != transport && w.IsAlive)) : 0;
-        HeraldLog.WorkerDied(_logger, transport.Provider, restartLimit, ServerText.ForLog(error), live);
+        HeraldLog.WorkerDied(_logger, transport.Provider, restartLimit, error, live); // the worker's error, already scrubbed
         if (!othersLive) HeraldLog.StubFallback(_logger, transport.Provider, restartLimit);
     }
 
-    /// <summary>At most how often each worker logs "transport failing" while a failure streak lasts (tests shorten it).</summary>
+    /// <summary>At most how often each worker logs "transport failing", across failure streaks (tests shorten it).</summary>
     internal TimeSpan FailureLogInterval
     {
         set

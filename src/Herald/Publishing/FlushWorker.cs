@@ -87,7 +87,7 @@ internal sealed class FlushWorker
     /// <summary>Where each send's duration is recorded (the publisher's meter).</summary>
     public TelemetryMeter? Meter { get; set; }
 
-    /// <summary>At most how often "transport failing" is logged while a failure streak lasts (30 s; tests shorten it).</summary>
+    /// <summary>At most how often "transport failing" is logged, across failure streaks (30 s; tests shorten it).</summary>
     internal TimeSpan FailureLogInterval
     {
         get => TimeSpan.FromSeconds((double)Interlocked.Read(ref _failureLogInterval) / Stopwatch.Frequency);
@@ -181,13 +181,13 @@ internal sealed class FlushWorker
                 int restart;
                 lock (_statusLock)
                 {
-                    _error = ServerText.ForLog($"{ex.GetType().Name}: {ex.Message}");
+                    _error = Clean($"{ex.GetType().Name}: {ex.Message}");
                     dead = _restarts >= _options.Transport.Worker.RestartLimit || _stop.IsCancellationRequested;
                     if (!dead) _restarts++;
                     restart = _restarts;
                 }
                 if (!dead && _logger is not null)
-                    HeraldLog.WorkerRestarted(_logger, _transport.Provider, ServerText.ForLog(_error), restart, _options.Transport.Worker.RestartLimit);
+                    HeraldLog.WorkerRestarted(_logger, _transport.Provider, _error ?? "", restart, _options.Transport.Worker.RestartLimit);
                 if (dead)
                 {
                     // Retiring the lane drops its queue and everything sealed for it later, so no event can stay
@@ -289,7 +289,7 @@ internal sealed class FlushWorker
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            lock (_statusLock) _error = ServerText.ForLog($"{ex.GetType().Name}: {ex.Message}");
+            lock (_statusLock) _error = Clean($"{ex.GetType().Name}: {ex.Message}");
         }
         catch (OperationCanceledException)
         {
@@ -452,9 +452,9 @@ internal sealed class FlushWorker
 
     /// <summary>
     /// Logs the failure streak's changes, on the worker thread only (a <c>fan_out</c> producer's sends are reported at the
-    /// worker's next cycle, so nothing is logged on the emit path): "transport failing" at a streak's first failed send
-    /// and then at most once per <see cref="FailureLogInterval"/> while it lasts, with the count; "recovered" once when a
-    /// send succeeds after failures. Costs a volatile read while the transport is healthy.
+    /// worker's next cycle, so nothing is logged on the emit path): "transport failing" at most once per
+    /// <see cref="FailureLogInterval"/>, across streaks, with the streak's count; "recovered" at the first successful send
+    /// after a "failing" entry, with the failed sends since the last one. Costs a volatile read while the transport is healthy.
     /// </summary>
     private void ReportHealth()
     {
@@ -481,7 +481,7 @@ internal sealed class FlushWorker
             }
         }
         if (recovered > 0) HeraldLog.TransportRecovered(_logger, _transport.Provider, recovered, recoveredSeconds);
-        if (consecutive > 0) HeraldLog.TransportFailing(_logger, _transport.Provider, consecutive, failingSeconds, total, ServerText.ForLog(error));
+        if (consecutive > 0) HeraldLog.TransportFailing(_logger, _transport.Provider, consecutive, failingSeconds, total, error ?? "");
     }
 
     /// <summary>
